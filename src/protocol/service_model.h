@@ -1,0 +1,67 @@
+// ServiceModel: one AWS service's API model (operations and shapes), loaded from the
+// generated, documentation-free copies of botocore's service-2.json (src/protocol/generated/).
+// The decoders and encoders are driven by it; nothing else in overcast spells out wire names.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "core/result.h"
+
+namespace overcast::protocol {
+
+// The wire protocol a request arrived in / a response is written in. SQS speaks both Query and
+// Json; the others speak what their model says.
+enum class Protocol { Query, Ec2, Json };
+
+struct Operation {
+  std::string name;            // "DescribeRegions"
+  std::string inputShape;      // empty if none
+  std::string outputShape;     // empty if none
+  std::string resultWrapper;   // query protocol: "<Name>Result"
+};
+
+class ServiceModel {
+ public:
+  // `raw` is the generated model object (see tools/gen_models.py for its form).
+  static Result<std::unique_ptr<ServiceModel>> fromJson(std::string_view serviceName,
+                                                        const boost::json::object& raw);
+
+  const std::string& name() const { return name_; }              // "ec2", "sqs", "sns", "sts"
+  Protocol protocol() const { return protocol_; }                // the model's own protocol
+  const std::string& apiVersion() const { return apiVersion_; }  // "2016-11-15"
+  const std::string& xmlNamespace() const { return xmlNamespace_; }
+  const std::string& targetPrefix() const { return targetPrefix_; }  // json: "AmazonSQS"
+  const std::string& jsonVersion() const { return jsonVersion_; }    // json: "1.0"
+  const std::string& signingName() const { return signingName_; }
+
+  const Operation* operation(std::string_view name) const;
+  // The shape definition (botocore form, documentation stripped), or nullptr.
+  const boost::json::object* shape(std::string_view name) const;
+
+ private:
+  std::string name_, apiVersion_, xmlNamespace_, targetPrefix_, jsonVersion_, signingName_;
+  Protocol protocol_ = Protocol::Query;
+  std::map<std::string, Operation, std::less<>> operations_;
+  boost::json::object shapes_;
+};
+
+// All the models overcast serves, parsed once at startup from the generated data.
+class ModelRegistry {
+ public:
+  static Result<std::unique_ptr<ModelRegistry>> loadBuiltin();
+
+  const ServiceModel* service(std::string_view name) const;
+  // Services whose model defines `action` (SNS and SQS share several names).
+  std::vector<const ServiceModel*> servicesWithOperation(std::string_view action) const;
+
+ private:
+  std::map<std::string, std::unique_ptr<ServiceModel>, std::less<>> services_;
+};
+
+}  // namespace overcast::protocol
