@@ -26,6 +26,14 @@ struct Operation {
   std::string resultWrapper;   // query protocol: "<Name>Result"
 };
 
+// An error shape that also has a legacy query-protocol code (SQS: QueueDoesNotExist is
+// "AWS.SimpleQueueService.NonExistentQueue" to query clients, and JSON clients get the legacy
+// code in the x-amzn-query-error header). From the generated model's "queryError" trait.
+struct QueryErrorAlias {
+  std::string shapeName;  // "QueueDoesNotExist"
+  std::string queryCode;  // "AWS.SimpleQueueService.NonExistentQueue"
+};
+
 class ServiceModel {
  public:
   // `raw` is the generated model object (see tools/gen_models.py for its form).
@@ -35,18 +43,25 @@ class ServiceModel {
   const std::string& name() const { return name_; }              // "ec2", "sqs", "sns", "sts"
   Protocol protocol() const { return protocol_; }                // the model's own protocol
   const std::string& apiVersion() const { return apiVersion_; }  // "2016-11-15"
+  // The query/ec2 XML namespace; for SQS (a JSON model) the one its query responses use.
   const std::string& xmlNamespace() const { return xmlNamespace_; }
   const std::string& targetPrefix() const { return targetPrefix_; }  // json: "AmazonSQS"
   const std::string& jsonVersion() const { return jsonVersion_; }    // json: "1.0"
   const std::string& signingName() const { return signingName_; }
+  // True for JSON services that still accept query clients (SQS: "awsQueryCompatible").
+  bool awsQueryCompatible() const { return awsQueryCompatible_; }
 
   const Operation* operation(std::string_view name) const;
   // The shape definition (botocore form, documentation stripped), or nullptr.
   const boost::json::object* shape(std::string_view name) const;
+  // The alias whose shape name or legacy query code is `code`, or nullptr.
+  const QueryErrorAlias* queryErrorAlias(std::string_view code) const;
 
  private:
   std::string name_, apiVersion_, xmlNamespace_, targetPrefix_, jsonVersion_, signingName_;
   Protocol protocol_ = Protocol::Query;
+  bool awsQueryCompatible_ = false;
+  std::vector<QueryErrorAlias> queryErrors_;
   std::map<std::string, Operation, std::less<>> operations_;
   boost::json::object shapes_;
 };
