@@ -1,0 +1,210 @@
+// overcast-loadgen: closed-loop HTTP/1.1 load generator for the benchmarks (bench/README.md).
+//
+// N keep-alive connections each send one request at a time for a fixed duration after a
+// warm-up, spread over --threads threads (one io_context each); prints req/s and latency
+// percentiles as a human line and, with --json, one JSON line for bench/run.
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "connection.h"
+#include "request_builder.h"
+#include "scenario.h"
+#include "stats.h"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace overcast::bench;
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::string action = "sts-get-caller-identity";
+  int connections = 32;
+  double duration = 10;
+  double warmup = 1;
+  int threads = 1;
+  SigningOptions signing;
+  bool noSign = false;
+  bool json = false;
+  bool list = false;
+  std::string label;
+};
+
+std::string jsonEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += c;
+    }
+  }
+  return out;
+}
+
+double micros(std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+std::string human(std::chrono::nanoseconds d) {
+  double us = micros(d);
+  if (us < 1000) return fmt::format("{:.0f} µs", us);
+  if (us < 1'000'000) return fmt::format("{:.2f} ms", us / 1000);
+  return fmt::format("{:.2f} s", us / 1'000'000);
+}
+
+// Runs one thread's share of the connections until `window.end`.
+void runThread(const Options& options, const asio::ip::tcp::endpoint& endpoint,
+               const RequestBuilder& builder, MeasureWindow window, int threadIndex,
+               Stats& stats) {
+  asio::io_context io(1);
+  std::vector<std::unique_ptr<Connection>> connections;
+  for (int i = threadIndex; i < options.connections; i += options.threads)
+    connections.push_back(std::make_unique<Connection>(io, endpoint, builder, stats, window,
+                                                       static_cast<std::uint32_t>(i)));
+  asio::steady_timer stopAt(io, window.end);
+  stopAt.async_wait([&io](const boost::system::error_code&) { io.stop(); });
+  for (auto& connection : connections) connection->start();
+  io.run();
+}
+
+void report(const Options& options, const Stats& total, double seconds) {
+  const auto& h = total.latency;
+  double rps = static_cast<double>(total.responses) / seconds;
+  fmt::print(
+      "overcast-loadgen: {} -> {}:{}, {} connections, {} thread{}, {:.1f} s: {:.0f} req/s "
+      "({} responses); latency p50 {}, p90 {}, p99 {}, max {}; {} non-2xx, {} non-200, "
+      "{} errors, {} reconnects\n",
+      options.action, options.host, options.port, options.connections, options.threads,
+      options.threads == 1 ? "" : "s", seconds, rps, total.responses, human(h.percentile(0.5)),
+      human(h.percentile(0.9)), human(h.percentile(0.99)), human(h.max()), total.non2xx,
+      total.non200, total.errors, total.reconnects);
+  if (!total.firstNon200.empty())
+    fmt::print(stderr, "overcast-loadgen: first non-200 response: {}\n", total.firstNon200);
+  if (!total.firstError.empty())
+    fmt::print(stderr, "overcast-loadgen: first error: {}\n", total.firstError);
+  if (!options.json) return;
+
+  std::string statuses;
+  for (std::size_t code = 0; code < total.statusCounts.size(); ++code) {
+    if (total.statusCounts[code] == 0) continue;
+    if (!statuses.empty()) statuses += ",";
+    statuses += fmt::format("\"{}\":{}", code, total.statusCounts[code]);
+  }
+  fmt::print(
+      "{{\"label\":\"{}\",\"action\":\"{}\",\"target\":\"{}:{}\",\"connections\":{},"
+      "\"threads\":{},\"duration_s\":{:.3f},\"signed\":{},\"requests\":{},\"rps\":{:.1f},"
+      "\"mean_us\":{:.1f},\"p50_us\":{:.1f},\"p90_us\":{:.1f},\"p99_us\":{:.1f},"
+      "\"max_us\":{:.1f},\"non2xx\":{},\"non200\":{},\"errors\":{},\"reconnects\":{},"
+      "\"bytes_sent\":{},\"bytes_received\":{},\"status\":{{{}}},\"first_non200\":\"{}\","
+      "\"first_error\":\"{}\"}}\n",
+      jsonEscape(options.label), jsonEscape(options.action), jsonEscape(options.host),
+      options.port, options.connections, options.threads, seconds,
+      !options.noSign && !findScenario(options.action)->service.empty(), total.responses, rps,
+      micros(h.mean()), micros(h.percentile(0.5)), micros(h.percentile(0.9)),
+      micros(h.percentile(0.99)), micros(h.max()), total.non2xx, total.non200, total.errors,
+      total.reconnects, total.bytesSent, total.bytesReceived, statuses,
+      jsonEscape(total.firstNon200), jsonEscape(total.firstError));
+}
+
+int run(const Options& options) {
+  const Scenario* scenario = findScenario(options.action);
+  if (scenario == nullptr) {
+    fmt::print(stderr, "overcast-loadgen: unknown --action {} (see --list)\n", options.action);
+    return 2;
+  }
+  asio::io_context resolverIo;
+  asio::ip::tcp::resolver resolver(resolverIo);
+  auto results = resolver.resolve(options.host, std::to_string(options.port));
+  asio::ip::tcp::endpoint endpoint = results.begin()->endpoint();
+
+  SigningOptions signing = options.signing;
+  signing.sign = !options.noSign;
+  RequestBuilder builder(*scenario, fmt::format("{}:{}", options.host, options.port), signing);
+
+  using Clock = std::chrono::steady_clock;
+  auto toDuration = [](double seconds) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  };
+  MeasureWindow window;
+  window.start = Clock::now() + toDuration(options.warmup);
+  window.end = window.start + toDuration(options.duration);
+
+  std::vector<Stats> stats(static_cast<std::size_t>(options.threads));
+  std::vector<std::thread> threads;
+  for (int t = 1; t < options.threads; ++t)
+    threads.emplace_back([&, t] {
+      runThread(options, endpoint, builder, window, t, stats[static_cast<std::size_t>(t)]);
+    });
+  runThread(options, endpoint, builder, window, 0, stats[0]);
+  for (auto& thread : threads) thread.join();
+
+  Stats total;
+  for (const auto& s : stats) total.merge(s);
+  report(options, total, std::chrono::duration<double>(window.end - window.start).count());
+  return total.responses > 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"overcast-loadgen: closed-loop HTTP/1.1 load generator (see bench/README.md)"};
+  app.add_option("--host", options.host, "server address")->capture_default_str();
+  app.add_option("--port", options.port, "server port");
+  app.add_option("--action", options.action, "scenario (see --list)")->capture_default_str();
+  app.add_option("--connections,-c", options.connections, "concurrent keep-alive connections")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--duration,-d", options.duration, "measured seconds")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--warmup", options.warmup, "seconds of load before measuring")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--threads,-t", options.threads, "generator threads")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--access-key", options.signing.accessKey, "SigV4 access key id")
+      ->capture_default_str();
+  app.add_option("--secret-key", options.signing.secretKey, "SigV4 secret key")
+      ->capture_default_str();
+  app.add_option("--region", options.signing.region, "SigV4 region")->capture_default_str();
+  app.add_flag("--no-sign", options.noSign, "send requests unsigned");
+  app.add_flag("--json", options.json, "also print one JSON line with the results");
+  app.add_option("--label", options.label, "free text copied into the JSON line (e.g. the peer)");
+  app.add_flag("--list", options.list, "list the scenarios and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (options.list) {
+    for (const auto& scenario : scenarios())
+      fmt::print("{:34} {}\n", scenario.name, scenario.description);
+    return 0;
+  }
+  if (options.port == 0) {
+    fmt::print(stderr, "overcast-loadgen: --port is required\n");
+    return 2;
+  }
+  if (options.threads > options.connections) options.threads = options.connections;
+  try {
+    return run(options);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "overcast-loadgen: {}\n", e.what());
+    return 2;
+  }
+}

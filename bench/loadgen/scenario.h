@@ -1,0 +1,33 @@
+// Scenario: one kind of request the load generator replays. Scenarios live in a small table
+// (scenario.cc); adding one is adding a row.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace overcast::bench {
+
+struct Scenario {
+  std::string_view name = {};         // the --action value
+  std::string_view description = {};  // one line for --help / --list
+  std::string_view method = {};       // "GET", "POST"
+  std::string_view target = {};       // request-target, already percent-encoded
+  std::string_view service = {};      // SigV4 scope service ("sts", "ec2"); empty: never signed
+  std::string_view contentType = {};  // empty: no Content-Type header
+  std::string_view body = {};         // the fixed body, used when makeBody is null
+  // Scenarios that need a distinct request each time (unique SQS message bodies, say) set this:
+  // it writes the body of request number `seq` (unique within the run) into `out`. Such
+  // requests are built and signed one by one on the load generator, which costs it a few µs
+  // each; fixed ones are signed once at start and replayed byte for byte.
+  void (*makeBody)(std::uint64_t seq, std::string& out) = nullptr;
+};
+
+// Every scenario, in --list order.
+std::span<const Scenario> scenarios();
+
+// The scenario called `name`, or null.
+const Scenario* findScenario(std::string_view name);
+
+}  // namespace overcast::bench
