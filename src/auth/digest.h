@@ -1,0 +1,31 @@
+// SHA-256 and HMAC-SHA256 through OpenSSL, plus lowercase hex: the primitives SigV4 is built on.
+// Internal to src/auth. Fixed-size outputs live on the stack so the hot path does not allocate.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace overcast::auth {
+
+using Sha256Digest = std::array<unsigned char, 32>;
+
+Sha256Digest sha256(std::string_view data);
+Sha256Digest hmacSha256(const unsigned char* key, std::size_t keyLen, std::string_view data);
+inline Sha256Digest hmacSha256(const Sha256Digest& key, std::string_view data) {
+  return hmacSha256(key.data(), key.size(), data);
+}
+
+// Appends the 64 lowercase hex characters of `digest` to `out`.
+void appendHex(std::string& out, const Sha256Digest& digest);
+std::string toHex(const Sha256Digest& digest);
+
+// Hex SHA-256 of `data`: the SigV4 payload hash and the last line of the string to sign.
+inline std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
+
+// Compares in time independent of where the inputs differ (CRYPTO_memcmp), so a forger cannot
+// learn a signature byte by byte from response times.
+bool constantTimeEquals(std::string_view a, std::string_view b);
+
+}  // namespace overcast::auth

@@ -1,0 +1,41 @@
+// Steps 2 and 3 of SigV4: the string to sign and the signature over it with the derived key
+// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request").
+#include <string>
+
+#include "auth/digest.h"
+#include "auth/sigv4.h"
+
+namespace overcast::auth {
+
+std::string stringToSign(const SignatureInfo& info, std::string_view canonicalRequest) {
+  std::string out;
+  out.reserve(17 + info.amzDate.size() + info.scope.date.size() + info.scope.region.size() +
+              info.scope.service.size() + 20 + 64);
+  out.append("AWS4-HMAC-SHA256\n");
+  out.append(info.amzDate);
+  out.push_back('\n');
+  out.append(info.scope.date);
+  out.push_back('/');
+  out.append(info.scope.region);
+  out.push_back('/');
+  out.append(info.scope.service);
+  out.append("/aws4_request\n");
+  appendHex(out, sha256(canonicalRequest));
+  return out;
+}
+
+std::string computeSignature(std::string_view secretAccessKey, const SignatureInfo& info,
+                             std::string_view stringToSign) {
+  std::string secretKey;
+  secretKey.reserve(4 + secretAccessKey.size());
+  secretKey.append("AWS4");
+  secretKey.append(secretAccessKey);
+  Sha256Digest key = hmacSha256(reinterpret_cast<const unsigned char*>(secretKey.data()), secretKey.size(),
+                                info.scope.date);
+  key = hmacSha256(key, info.scope.region);
+  key = hmacSha256(key, info.scope.service);
+  key = hmacSha256(key, "aws4_request");
+  return toHex(hmacSha256(key, stringToSign));
+}
+
+}  // namespace overcast::auth
