@@ -1,0 +1,99 @@
+#include "store/schema/migrations.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "store/sqlite/connection.h"
+
+namespace overcast::store {
+namespace {
+
+// Keep the SQL to the dialect SQLite and PostgreSQL share (INTEGER, TEXT, BLOB; no
+// AUTOINCREMENT tricks) so the PostgreSQL backend can reuse it.
+constexpr std::array kMigrations = {
+    Migration{1, "accounts, access keys, jobs, meta", R"sql(
+CREATE TABLE accounts (
+  account_id TEXT PRIMARY KEY,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE access_keys (
+  access_key_id     TEXT PRIMARY KEY,
+  secret_access_key TEXT NOT NULL,
+  account_id        TEXT NOT NULL REFERENCES accounts(account_id),
+  is_admin          INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL
+);
+CREATE INDEX access_keys_by_account ON access_keys(account_id);
+CREATE TABLE jobs (
+  id           INTEGER PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  target       TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  state        TEXT NOT NULL CHECK (state IN ('pending', 'running', 'done', 'failed')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  next_run_at  INTEGER NOT NULL,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs(state, next_run_at);
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> builtinMigrations() { return kMigrations; }
+
+int64_t latestVersion(std::span<const Migration> migrations) {
+  return migrations.empty() ? 0 : migrations.back().version;
+}
+
+}  // namespace overcast::store
+
+namespace overcast::store::sqlite {
+
+Result<int64_t> applyMigrations(Connection& c, std::span<const Migration> migrations) {
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    if (migrations[i].version != static_cast<int64_t>(i + 1)) {
+      return Error(ErrorCode::InternalFailure,
+                   fmt::format("schema: migration #{} has version {}; versions must be 1, 2, 3...", i + 1,
+                               migrations[i].version));
+    }
+  }
+  // IMMEDIATE: take the write lock before reading the version, so two openers cannot both
+  // decide to run the same migration.
+  if (auto r = c.execScript("BEGIN IMMEDIATE"); !r) return r.error();
+  auto fail = [&](Error e) -> Result<int64_t> {
+    (void)c.execScript("ROLLBACK");
+    return e;
+  };
+  auto rows = c.query("PRAGMA user_version", {});
+  if (!rows) return fail(rows.error());
+  const int64_t found = rows->empty() ? 0 : rows->front().integer(0);
+  const int64_t latest = latestVersion(migrations);
+  if (found > latest) {
+    return fail(Error(ErrorCode::InternalFailure,
+                      fmt::format("schema: the database is at schema version {}, newer than this overcast "
+                                  "binary supports (version {}); use a newer overcast",
+                                  found, latest)));
+  }
+  for (const Migration& m : migrations) {
+    if (m.version <= found) continue;
+    if (auto r = c.execScript(m.sql); !r) {
+      return fail(Error(ErrorCode::InternalFailure,
+                        fmt::format("schema: migration {} ({}) failed: {}", m.version, m.name, r.error().message())));
+    }
+  }
+  // PRAGMA takes no bound parameters; the version is an integer we produced.
+  if (auto r = c.execScript(fmt::format("PRAGMA user_version = {}", latest)); !r) return fail(r.error());
+  if (auto r = c.execScript("COMMIT"); !r) return fail(r.error());
+  return found;
+}
+
+}  // namespace overcast::store::sqlite

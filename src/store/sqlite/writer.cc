@@ -1,0 +1,135 @@
+#include "store/sqlite/writer.h"
+
+#include <chrono>
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace overcast::store::sqlite {
+
+Writer::Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize)
+    : c_(std::move(connection)), maxGroupSize_(std::max<size_t>(maxGroupSize, 1)), thread_([this] { run(); }) {}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(Store::WriteFn fn, Store::DoneFn done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back(Pending{std::move(fn), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  if (done) done(Error(ErrorCode::InternalFailure, "store: closed"));
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_one();
+  }
+  // Only one caller may join; later callers find the thread already joined. Joining under
+  // a dedicated lock makes concurrent stop() calls safe.
+  std::lock_guard lock(joinMu_);
+  if (thread_.joinable()) thread_.join();
+  c_.reset();
+}
+
+StoreStats Writer::stats() const {
+  StoreStats s;
+  s.commits = commits_.load(std::memory_order_relaxed);
+  s.writes = writes_.load(std::memory_order_relaxed);
+  s.commitMicrosTotal = commitMicros_.load(std::memory_order_relaxed);
+  std::lock_guard lock(mu_);
+  s.queueDepth = queue_.size();
+  return s;
+}
+
+void Writer::run() {
+  std::vector<Pending> group;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued has been applied
+      while (!queue_.empty() && group.size() < maxGroupSize_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    applyGroup(group);
+    group.clear();
+  }
+}
+
+Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
+  if (auto r = c_->execScript("SAVEPOINT w"); !r) return r;
+  Result<void> r;
+  try {
+    r = p.fn(txn);
+  } catch (const std::exception& e) {
+    // Exceptions must not cross the store; one from a caller's fn fails that write alone.
+    r = Error(ErrorCode::InternalFailure, fmt::format("store: write threw: {}", e.what()));
+  }
+  if (r) {
+    if (auto rel = c_->execScript("RELEASE w"); !rel) r = rel;
+  }
+  if (!r) {
+    (void)c_->execScript("ROLLBACK TO w");
+    (void)c_->execScript("RELEASE w");
+  }
+  return r;
+}
+
+void Writer::applyGroup(std::vector<Pending>& group) {
+  const auto start = std::chrono::steady_clock::now();  // for the latency metric only
+  std::vector<Result<void>> results(group.size());
+  Result<void> begun = c_->execScript("BEGIN IMMEDIATE");
+  ConnectionTxn txn(*c_);
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!begun) {
+      results[i] = begun;
+      continue;
+    }
+    results[i] = runOne(group[i], txn);
+    if (c_->autocommit()) {
+      // Some errors (disk full, I/O error) make SQLite roll back the whole transaction,
+      // taking this write's group-mates with it: fail those too, and carry on in a new one.
+      Error lost(ErrorCode::InternalFailure,
+                 fmt::format("store: the group transaction was rolled back by SQLite{}",
+                             results[i] ? "" : ": " + results[i].error().message()));
+      for (size_t j = 0; j <= i; ++j) {
+        if (results[j]) results[j] = lost;
+      }
+      begun = c_->execScript("BEGIN IMMEDIATE");
+    }
+  }
+  if (begun) {
+    size_t ok = 0;
+    for (const auto& r : results) ok += r ? 1 : 0;
+    if (auto committed = c_->execScript("COMMIT"); !committed) {
+      (void)c_->execScript("ROLLBACK");
+      for (auto& r : results) {
+        if (r) r = committed;
+      }
+    } else {
+      const auto micros =
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+      commits_.fetch_add(1, std::memory_order_relaxed);
+      writes_.fetch_add(ok, std::memory_order_relaxed);
+      commitMicros_.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
+    }
+  }
+  for (size_t i = 0; i < group.size(); ++i) {
+    if (!group[i].done) continue;
+    try {
+      group[i].done(std::move(results[i]));
+    } catch (...) {
+      // A throwing callback must not end the writer thread (and with it every later write).
+    }
+  }
+}
+
+}  // namespace overcast::store::sqlite

@@ -1,0 +1,67 @@
+// Writer: the single thread that applies every write, in groups. It takes all queued writes
+// (up to maxGroupSize), opens one BEGIN IMMEDIATE transaction, runs each write inside its own
+// SAVEPOINT (RELEASE on success, ROLLBACK TO on error, so a failing write leaves its
+// group-mates intact), COMMITs once (one fsync with synchronous=FULL) and then calls every
+// write's `done`. That is group commit: under load many requests share one fsync.
+//
+// Threads: submit() and stats() from any thread; never blocks on disk. `fn` and `done` run on
+// the writer thread, so they must not call submit()-and-wait (deadlock) and should be quick.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace overcast::store::sqlite {
+
+class Writer {
+ public:
+  Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize);
+  ~Writer();  // stop()
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Queues a write. After stop() has begun, `done` is called at once (on the calling thread)
+  // with an error.
+  void submit(Store::WriteFn fn, Store::DoneFn done);
+
+  // Applies everything already queued, then ends the thread and closes the connection.
+  // Idempotent.
+  void stop();
+
+  StoreStats stats() const;
+
+ private:
+  struct Pending {
+    Store::WriteFn fn;
+    Store::DoneFn done;
+  };
+
+  void run();
+  void applyGroup(std::vector<Pending>& group);
+  Result<void> runOne(Pending& p, ConnectionTxn& txn);
+
+  std::unique_ptr<Connection> c_;  // used only by the writer thread (and destroyed after join)
+  const size_t maxGroupSize_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;  // GUARDED_BY(mu_)
+  bool stopping_ = false;      // GUARDED_BY(mu_)
+  std::mutex joinMu_;          // serializes stop()'s join
+
+  std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> commitMicros_{0};
+
+  std::thread thread_;  // last: starts after every member above exists
+};
+
+}  // namespace overcast::store::sqlite
