@@ -63,6 +63,13 @@ class QueryDecoder {
       }
       auto value = decode(member, *child, join(prefix, wireName));
       if (!value) return value.error();
+      // `InstanceId.0=x` names no element: absent, unlike botocore's empty list `InstanceId=`.
+      bool noElements = (value->is_array() && value->get_array().empty()) ||
+                        (member.type == ShapeType::Map && value->get_object().empty());
+      if (noElements && !child->hasValue) {
+        if (detail::isRequired(shape, memberName)) return missing(join(prefix, wireName));
+        continue;
+      }
       out.emplace(memberName, std::move(*value));
     }
     return out;
