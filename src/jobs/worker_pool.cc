@@ -1,0 +1,157 @@
+#include "jobs/worker_pool.h"
+
+#include <exception>
+#include <optional>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "jobs/job_queue.h"
+
+namespace overcast::jobs {
+
+WorkerPool::WorkerPool(store::Store& store, Clock& clock, WorkerPoolOptions options)
+    : store_(store), clock_(clock), options_(options) {}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+void WorkerPool::registerHandler(std::string kind, Handler handler) {
+  std::lock_guard lock(mu_);
+  if (started_) {
+    spdlog::error("jobs: handler for '{}' registered after start(); ignored", kind);
+    return;
+  }
+  handlers_[std::move(kind)] = std::move(handler);
+}
+
+std::vector<std::string> WorkerPool::kinds() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> out;
+  for (const auto& [kind, handler] : handlers_) out.push_back(kind);
+  return out;
+}
+
+Result<void> WorkerPool::start() {
+  std::lock_guard join(joinMu_);
+  {
+    std::lock_guard lock(mu_);
+    if (started_) return Error(ErrorCode::InternalFailure, "jobs: worker pool already started");
+    started_ = true;
+  }
+  const std::vector<std::string> ks = kinds();
+  const TimePoint now = clock_.now();
+  int64_t requeued = 0;
+  auto r = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
+    auto n = requeueRunningJobs(txn, ks, now);
+    if (!n) return n.error();
+    requeued = *n;
+    return {};
+  });
+  if (!r) return r;
+  if (requeued > 0) spdlog::info("jobs: resuming {} job(s) left running by a previous process", requeued);
+  for (size_t i = 0; i < std::max<size_t>(options_.threads, 1); ++i) threads_.emplace_back([this] { run(); });
+  return {};
+}
+
+void WorkerPool::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  std::lock_guard join(joinMu_);
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void WorkerPool::wake() {
+  std::lock_guard lock(mu_);
+  ++wakeGeneration_;
+  cv_.notify_all();
+}
+
+Result<int64_t> WorkerPool::queueDepth() const {
+  int64_t n = 0;
+  auto r = store_.read([&](store::ReadTxn& txn) -> Result<void> {
+    auto c = countUnfinishedJobs(txn);
+    if (!c) return c.error();
+    n = *c;
+    return {};
+  });
+  if (!r) return r.error();
+  return n;
+}
+
+WorkerPoolStats WorkerPool::stats() const {
+  return WorkerPoolStats{claimed_.load(), done_.load(), retried_.load(), failed_.load()};
+}
+
+void WorkerPool::run() {
+  const std::vector<std::string> ks = kinds();
+  for (;;) {
+    uint64_t seen = 0;
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      seen = wakeGeneration_;
+    }
+    std::optional<Job> job;
+    auto claimed = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
+      auto j = claimJob(txn, ks, clock_.now(), options_.lease);
+      if (!j) return j.error();
+      job = std::move(*j);
+      return {};
+    });
+    if (!claimed) spdlog::warn("jobs: claim failed: {}", claimed.error().message());
+    if (claimed && job) {
+      claimed_.fetch_add(1, std::memory_order_relaxed);
+      Handler handler;
+      {
+        std::lock_guard lock(mu_);
+        handler = handlers_.at(job->kind);  // claimJob only returns registered kinds
+      }
+      runOne(*job, handler);
+      continue;  // more may be due: look again before sleeping
+    }
+    // Nothing due (or the store failed): sleep until woken, stopped, or the poll interval.
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, options_.pollInterval, [&] { return stopping_ || wakeGeneration_ != seen; });
+  }
+}
+
+void WorkerPool::runOne(const Job& job, const Handler& handler) {
+  JobOutcome outcome;
+  try {
+    outcome = handler(job);
+  } catch (const std::exception& e) {
+    outcome = Retry{std::nullopt, fmt::format("handler threw: {}", e.what())};
+  } catch (...) {
+    outcome = Retry{std::nullopt, "handler threw"};
+  }
+  const auto backoff = backoffDelay(job.attempts, options_.retryBase, options_.retryCap);
+  std::optional<JobState> ended;
+  auto r = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
+    auto s = finishJob(txn, job, outcome, clock_.now(), backoff);
+    if (!s) return s.error();
+    ended = *s;
+    return {};
+  });
+  if (!r) {
+    // The job stays running; the next start() requeues it (handlers are idempotent).
+    spdlog::error("jobs: could not record the outcome of job {} ({}): {}", job.id, job.kind, r.error().message());
+    return;
+  }
+  switch (*ended) {
+    case JobState::Done: done_.fetch_add(1, std::memory_order_relaxed); break;
+    case JobState::Pending: retried_.fetch_add(1, std::memory_order_relaxed); break;
+    case JobState::Failed:
+      failed_.fetch_add(1, std::memory_order_relaxed);
+      spdlog::warn("jobs: job {} ({} {}) failed after {} attempt(s)", job.id, job.kind, job.target, job.attempts);
+      break;
+    case JobState::Running: break;
+  }
+}
+
+}  // namespace overcast::jobs
