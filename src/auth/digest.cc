@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
 
 #include <cstdlib>
 
@@ -16,11 +16,26 @@ Sha256Digest sha256(std::string_view data) {
   return out;
 }
 
-Sha256Digest hmacSha256(const unsigned char* key, std::size_t keyLen, std::string_view data) {
+void HmacSha256::Free::operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+
+HmacSha256::HmacSha256() {
+  // The context holds its own reference to the algorithm, so the fetched one is freed at once.
+  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) std::abort();  // no default provider: a broken installation, not request data
+  ctx_.reset(EVP_MAC_CTX_new(mac));
+  EVP_MAC_free(mac);
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
+  if (!ctx_ || EVP_MAC_CTX_set_params(ctx_.get(), params) != 1) std::abort();
+}
+
+Sha256Digest HmacSha256::operator()(const unsigned char* key, std::size_t keyLen, std::string_view data) {
   Sha256Digest out{};
-  unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key, static_cast<int>(keyLen), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), out.data(), &len) == nullptr)
+  std::size_t len = 0;
+  if (EVP_MAC_init(ctx_.get(), key, keyLen, nullptr) != 1 ||
+      EVP_MAC_update(ctx_.get(), reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx_.get(), out.data(), &len, out.size()) != 1)
     std::abort();
   return out;
 }

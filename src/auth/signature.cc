@@ -30,12 +30,13 @@ std::string computeSignature(std::string_view secretAccessKey, const SignatureIn
   secretKey.reserve(4 + secretAccessKey.size());
   secretKey.append("AWS4");
   secretKey.append(secretAccessKey);
-  Sha256Digest key = hmacSha256(reinterpret_cast<const unsigned char*>(secretKey.data()), secretKey.size(),
-                                info.scope.date);
-  key = hmacSha256(key, info.scope.region);
-  key = hmacSha256(key, info.scope.service);
-  key = hmacSha256(key, "aws4_request");
-  return toHex(hmacSha256(key, stringToSign));
+  HmacSha256 hmac;
+  Sha256Digest key =
+      hmac(reinterpret_cast<const unsigned char*>(secretKey.data()), secretKey.size(), info.scope.date);
+  key = hmac(key, info.scope.region);
+  key = hmac(key, info.scope.service);
+  key = hmac(key, "aws4_request");
+  return toHex(hmac(key, stringToSign));
 }
 
 }  // namespace overcast::auth

@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string_view>
 
 #include "auth/amz_date.h"
+#include "auth/ascii.h"
 #include "auth/sigv4.h"
 #include "auth/uri_encode.h"
 
@@ -25,12 +25,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string toLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // True if the raw query has a parameter named `name` (names AWS uses need no encoding).
@@ -77,7 +71,7 @@ Result<void> parseSignedHeaders(std::string_view list, SignatureInfo& info) {
     std::size_t semi = list.find(';', pos);
     std::string_view name = list.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
     if (name.empty()) return incomplete(fmt::format("SignedHeaders '{}' contains an empty header name.", list));
-    info.signedHeaders.push_back(toLower(name));
+    info.signedHeaders.push_back(toAsciiLower(name));
     if (semi == std::string_view::npos) break;
     pos = semi + 1;
   }
@@ -115,8 +109,9 @@ Result<SignatureInfo> parseHeaderForm(const HttpRequest& request, std::string_vi
     pos = comma + 1;
   }
 
-  std::string_view amzDateHeader = request.header("X-Amz-Date");
-  bool haveDate = request.hasHeader("X-Amz-Date") || request.hasHeader("Date");
+  const HttpHeader* amzDateHeader = findHeader(request, "x-amz-date");
+  const HttpHeader* dateHeader = amzDateHeader ? nullptr : findHeader(request, "date");
+  bool haveDate = amzDateHeader || dateHeader;
   std::string missing;
   if (!haveCredential || credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
   if (!haveSignature || signature.empty()) missing += "Authorization header requires 'Signature' parameter. ";
@@ -129,18 +124,18 @@ Result<SignatureInfo> parseHeaderForm(const HttpRequest& request, std::string_vi
   if (auto r = parseCredential(credential, info); !r) return r.error();
   if (auto r = parseSignedHeaders(signedHeaders, info); !r) return r.error();
   info.signature = signature;
-  if (request.hasHeader("X-Amz-Date")) {
-    auto date = checkAmzDate(trim(amzDateHeader));
+  if (amzDateHeader) {
+    auto date = checkAmzDate(trim(amzDateHeader->value));
     if (!date) return date.error();
     info.amzDate = std::move(*date);
   } else {
-    auto converted = rfc1123ToAmzDate(trim(request.header("Date")));
+    auto converted = rfc1123ToAmzDate(trim(dateHeader->value));
     if (!converted)
       return incomplete(fmt::format("Date header '{}' is not an RFC 1123 date such as 'Sun, 30 Aug 2015 12:36:00 GMT'.",
-                                    request.header("Date")));
+                                    dateHeader->value));
     info.amzDate = std::move(*converted);
   }
-  info.securityToken = trim(request.header("X-Amz-Security-Token"));
+  if (const HttpHeader* token = findHeader(request, "x-amz-security-token")) info.securityToken = trim(token->value);
   return info;
 }
 
@@ -183,21 +178,24 @@ Result<SignatureInfo> parseQueryForm(const HttpRequest& request) {
     info.expires = std::chrono::seconds(secs);
   }
   if (token) info.securityToken = *token;
-  else info.securityToken = trim(request.header("X-Amz-Security-Token"));
+  else if (const HttpHeader* header = findHeader(request, "x-amz-security-token"))
+    info.securityToken = trim(header->value);
   return info;
 }
 
 }  // namespace
 
 bool hasSigV4(const HttpRequest& request) {
-  if (trim(request.header("Authorization")).substr(0, 5) == "AWS4-") return true;
+  const HttpHeader* authorization = findHeader(request, "authorization");
+  if (authorization && trim(authorization->value).substr(0, 5) == "AWS4-") return true;
   std::string_view q = request.query();
   return queryHasParam(q, "X-Amz-Algorithm") || queryHasParam(q, "X-Amz-Credential");
 }
 
 Result<SignatureInfo> parseSignatureInfo(const HttpRequest& request) {
   // The header wins when both forms appear: it is what SDKs send, the query form is for links.
-  if (request.hasHeader("Authorization")) return parseHeaderForm(request, request.header("Authorization"));
+  if (const HttpHeader* authorization = findHeader(request, "authorization"))
+    return parseHeaderForm(request, authorization->value);
   std::string_view q = request.query();
   if (queryHasParam(q, "X-Amz-Algorithm") || queryHasParam(q, "X-Amz-Credential")) return parseQueryForm(request);
   return Error(ErrorCode::MissingAuthenticationToken, "Request is missing Authentication Token");

@@ -3,9 +3,9 @@
 // signs verify() accepts by construction; the AWS suite pins both to AWS's bytes.
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "auth/amz_date.h"
+#include "auth/ascii.h"
 #include "auth/sigv4.h"
 
 namespace overcast::auth {
@@ -20,12 +20,6 @@ constexpr std::array<std::string_view, 12> kUnsignedHeaders = {
 
 // Used only when the caller set no Host header: HttpRequest carries no authority otherwise.
 constexpr std::string_view kDefaultHost = "localhost";
-
-std::string toLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 }  // namespace
 
@@ -42,7 +36,7 @@ void signRequest(HttpRequest& request, std::string_view accessKeyId, std::string
   info.accessKeyId = accessKeyId;
   info.scope = Scope{info.amzDate.substr(0, 8), std::string(region), std::string(service)};
   for (const HttpHeader& h : request.headers) {
-    std::string name = toLower(h.name);
+    std::string name = toAsciiLower(h.name);
     if (std::find(kUnsignedHeaders.begin(), kUnsignedHeaders.end(), name) == kUnsignedHeaders.end())
       info.signedHeaders.push_back(std::move(name));
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "auth/amz_date.h"
+#include "auth/ascii.h"
 #include "auth/digest.h"
 #include "auth/sigv4.h"
 
@@ -56,8 +57,9 @@ bool isHexDigest(std::string_view s) {
 // The canonical request trusts X-Amz-Content-SHA256 as the client signed it, so a body swapped
 // under an unchanged header would otherwise pass; a digest must therefore match the body.
 Result<void> checkContentSha256(const HttpRequest& request) {
-  if (!request.hasHeader("X-Amz-Content-SHA256")) return {};
-  std::string_view claimed = request.header("X-Amz-Content-SHA256");
+  const HttpHeader* header = findHeader(request, "x-amz-content-sha256");
+  if (!header) return {};
+  std::string_view claimed = header->value;
   while (!claimed.empty() && (claimed.front() == ' ' || claimed.front() == '\t')) claimed.remove_prefix(1);
   while (!claimed.empty() && (claimed.back() == ' ' || claimed.back() == '\t')) claimed.remove_suffix(1);
   if (claimed == kUnsignedPayload) return {};
