@@ -1,1 +1,65 @@
-int main() { return 0; }
+// overcast: a self-hosted cloud that speaks AWS.
+//   overcast serve [flags]      run the server (see --help)
+//   overcast admin <command>    manage accounts and access keys
+#include <CLI/CLI.hpp>
+
+#include "admin/admin_cli.h"
+#include "server/config.h"
+#include "server/server.h"
+#include "server/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"overcast: a self-hosted cloud that speaks AWS (EC2, EBS, SNS, SQS)"};
+  app.set_version_flag("--version", std::string(overcast::server::kVersion));
+  app.require_subcommand(1);
+
+  overcast::server::ServerConfig config;
+  auto* serve = app.add_subcommand("serve", "Run the server");
+  serve->add_option("--listen", config.listen, "HTTP address:port (port 0 picks a free one)")
+      ->envname("OVERCAST_LISTEN")->capture_default_str();
+  serve->add_option("--data", config.dataDir, "Data directory")->envname("OVERCAST_DATA")->capture_default_str();
+  serve->add_option("--region", config.region, "Region for requests that name no real region")
+      ->envname("OVERCAST_REGION")->capture_default_str();
+  serve->add_option("--threads", config.threads, "I/O threads (0 = number of cores)")
+      ->envname("OVERCAST_THREADS")->capture_default_str();
+  serve->add_flag("--accept-any-key", config.acceptAnyKey,
+                  "Emulator mode: accept any access key without checking signatures (a 12-digit key selects that account)")
+      ->envname("OVERCAST_ACCEPT_ANY_KEY");
+  serve->add_option("--default-account", config.defaultAccount, "Account for non-numeric keys under --accept-any-key")
+      ->envname("OVERCAST_DEFAULT_ACCOUNT")->capture_default_str();
+  serve->add_option("--max-clock-skew", config.maxClockSkewSeconds, "Allowed request clock skew in seconds")
+      ->envname("OVERCAST_MAX_CLOCK_SKEW")->capture_default_str();
+  serve->add_flag("--uniform-az-mapping", config.uniformAzMapping,
+                  "Give every account the same Availability Zone name-to-id mapping")
+      ->envname("OVERCAST_UNIFORM_AZ_MAPPING");
+  serve->add_option("--tls-listen", config.tlsListen, "HTTPS address:port (off by default)")->envname("OVERCAST_TLS_LISTEN");
+  serve->add_option("--tls-cert", config.tlsCert, "PEM certificate chain (default: issued by the data directory's CA)")
+      ->envname("OVERCAST_TLS_CERT");
+  serve->add_option("--tls-key", config.tlsKey, "PEM private key for --tls-cert")->envname("OVERCAST_TLS_KEY");
+  serve->add_option("--log-level", config.logLevel, "trace, debug, info, warn, error, off")
+      ->envname("OVERCAST_LOG_LEVEL")->capture_default_str();
+  serve->add_option("--access-log-level", config.accessLogLevel,
+                    "Level of the per-request access log lines (below --log-level: not written)")
+      ->envname("OVERCAST_ACCESS_LOG_LEVEL")->capture_default_str();
+  serve->add_option("--max-body-size", config.maxBodyBytes, "Largest request body in bytes")
+      ->envname("OVERCAST_MAX_BODY_SIZE")->capture_default_str();
+  serve->add_option("--max-header-size", config.maxHeaderBytes, "Largest request header block in bytes")
+      ->envname("OVERCAST_MAX_HEADER_SIZE")->capture_default_str();
+  serve->add_option("--idle-timeout", config.idleTimeoutSeconds, "Seconds a keep-alive connection may idle")
+      ->envname("OVERCAST_IDLE_TIMEOUT")->capture_default_str();
+  serve->add_option("--request-timeout", config.requestTimeoutSeconds, "Seconds a client has to send a whole request")
+      ->envname("OVERCAST_REQUEST_TIMEOUT")->capture_default_str();
+  serve->add_option("--max-connections", config.maxConnections, "Most simultaneous connections")
+      ->envname("OVERCAST_MAX_CONNECTIONS")->capture_default_str();
+  serve->add_option("--shutdown-grace", config.shutdownGraceSeconds, "Seconds in-flight requests get on SIGTERM")
+      ->envname("OVERCAST_SHUTDOWN_GRACE")->capture_default_str();
+
+  overcast::admin::AdminCliOptions adminOptions;
+  auto* admin = app.add_subcommand("admin", "Manage accounts and access keys");
+  overcast::admin::addAdminCommands(*admin, adminOptions);
+
+  CLI11_PARSE(app, argc, argv);
+  // CLI11 checks the level names only as strings: reject unknown ones here.
+  if (serve->parsed()) return overcast::server::runServer(config);
+  return overcast::admin::runAdminCommand(adminOptions);
+}

@@ -1,0 +1,118 @@
+#include "admin/admin_cli.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include <boost/json.hpp>
+
+#include "accounts/account_repository.h"
+#include "accounts/key_cache.h"
+#include "admin/admin_client.h"
+#include "core/clock.h"
+#include "core/id_generator.h"
+#include "server/admin_api.h"
+#include "server/local_admin.h"
+#include "store/data_dir.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace overcast::admin {
+namespace {
+
+namespace json = boost::json;
+
+std::string envOr(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+json::object requestFor(const AdminCliOptions& o) {
+  json::object r;
+  if (o.command == "create-account") {
+    r["Action"] = "CreateAccount";
+    if (!o.accountId.empty()) r["AccountId"] = o.accountId;
+  } else if (o.command == "list-accounts") {
+    r["Action"] = "ListAccounts";
+  } else if (o.command == "create-key") {
+    r["Action"] = "CreateAccessKey";
+    r["AccountId"] = o.accountId;
+    r["Admin"] = o.admin;
+  } else if (o.command == "list-keys") {
+    r["Action"] = "ListAccessKeys";
+    if (!o.accountId.empty()) r["AccountId"] = o.accountId;
+  } else if (o.command == "delete-key") {
+    r["Action"] = "DeleteAccessKey";
+    r["AccessKeyId"] = o.targetAccessKeyId;
+  }
+  return r;
+}
+
+// Runs the request against the data directory itself (no server holds it).
+Result<json::object> runLocally(store::DataDir& dir, const json::object& request) {
+  store::SqliteOptions options;
+  options.path = dir.dbPath().string();
+  options.readPoolSize = 1;
+  auto db = store::openSqliteStore(options);
+  if (!db) return db.error();
+  RealClock clock;
+  auto ids = makeRandomIdGenerator();
+  accounts::KeyCache keyCache;
+  accounts::AccountRepository accounts(**db, clock, *ids, keyCache);
+  if (auto created = accounts.ensureDefaultAccount(); !created) return created.error();
+  auto result = server::AdminApi::run(accounts, request);
+  (*db)->close();
+  return result;
+}
+
+}  // namespace
+
+void addAdminCommands(CLI::App& admin, AdminCliOptions& o) {
+  admin.require_subcommand(1);
+  admin.add_option("--data", o.dataDir, "Data directory (of a stopped or a running server)")
+      ->envname("OVERCAST_DATA")->capture_default_str();
+  admin.add_option("--endpoint", o.endpoint, "A running server, http://host:port (instead of --data)");
+  admin.add_option("--access-key", o.accessKeyId, "Admin access key for --endpoint (default $AWS_ACCESS_KEY_ID or test)");
+  admin.add_option("--secret-key", o.secretAccessKey, "Its secret (default $AWS_SECRET_ACCESS_KEY or test)");
+
+  auto sub = [&](const char* name, const char* help) {
+    auto* c = admin.add_subcommand(name, help);
+    c->callback([&o, name] { o.command = name; });
+    return c;
+  };
+  sub("create-account", "Create an account (prints its id)")
+      ->add_option("--account-id", o.accountId, "12-digit id (default: a random unused one)");
+  sub("list-accounts", "List the accounts");
+  auto* createKey = sub("create-key", "Create an access key for an account (prints key and secret)");
+  createKey->add_option("--account-id", o.accountId, "Account id")->required();
+  createKey->add_flag("--admin", o.admin, "The key may also call the admin API");
+  sub("list-keys", "List access keys (secrets are not shown)")->add_option("--account-id", o.accountId, "Only this account");
+  sub("delete-key", "Delete an access key")->add_option("--access-key-id", o.targetAccessKeyId, "The key")->required();
+}
+
+int runAdminCommand(const AdminCliOptions& o) {
+  json::object request = requestFor(o);
+  Result<json::object> result = Error(ErrorCode::InternalFailure, "no command");
+  if (!o.endpoint.empty()) {
+    result = callAdminApi(o.endpoint, o.accessKeyId.empty() ? envOr("AWS_ACCESS_KEY_ID", "test") : o.accessKeyId,
+                          o.secretAccessKey.empty() ? envOr("AWS_SECRET_ACCESS_KEY", "test") : o.secretAccessKey,
+                          request);
+  } else if (auto dir = store::DataDir::open(o.dataDir)) {
+    result = runLocally(*dir, request);
+  } else {
+    // A server holds the data directory: use the admin key it left there for us.
+    auto local = server::readLocalAdmin(o.dataDir);
+    if (!local) {
+      std::fprintf(stderr, "overcast admin: %s\n", dir.error().message().c_str());
+      return 1;
+    }
+    result = callAdminApi(local->endpoint, local->accessKeyId, local->secretAccessKey, request);
+  }
+  if (!result) {
+    std::fprintf(stderr, "overcast admin: %s: %s\n", std::string(result.error().wireCode()).c_str(),
+                 result.error().message().c_str());
+    return 1;
+  }
+  std::printf("%s\n", json::serialize(*result).c_str());
+  return 0;
+}
+
+}  // namespace overcast::admin

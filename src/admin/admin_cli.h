@@ -1,0 +1,26 @@
+// `overcast admin`: manage accounts and access keys, either directly in a stopped server's
+// data directory or through a running server's admin API (found through the data directory,
+// or named with --endpoint).
+#pragma once
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace overcast::admin {
+
+struct AdminCliOptions {
+  std::string dataDir = "./data";
+  std::string endpoint;  // set: talk to this server instead of opening the data directory
+  std::string accessKeyId;
+  std::string secretAccessKey;
+  std::string command;   // the chosen subcommand's name
+  std::string accountId;
+  std::string targetAccessKeyId;
+  bool admin = false;
+};
+
+void addAdminCommands(CLI::App& admin, AdminCliOptions& options);
+int runAdminCommand(const AdminCliOptions& options);
+
+}  // namespace overcast::admin

@@ -1,0 +1,211 @@
+#include "server/server.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "accounts/account_repository.h"
+#include "accounts/key_cache.h"
+#include "api/dispatcher.h"
+#include "core/clock.h"
+#include "core/id_generator.h"
+#include "http/http_server.h"
+#include "jobs/worker_pool.h"
+#include "protocol/service_model.h"
+#include "server/admin_api.h"
+#include "server/local_admin.h"
+#include "server/metrics.h"
+#include "server/ops_endpoints.h"
+#include "server/tls.h"
+#include "server/version.h"
+#include "services/ec2/ec2_service.h"
+#include "services/sts/sts_service.h"
+#include "store/data_dir.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace overcast::server {
+namespace {
+
+namespace asio = boost::asio;
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "overcast: %s\n", message.c_str());
+  return 1;
+}
+
+std::string urlOf(const char* scheme, const asio::ip::tcp::endpoint& ep) {
+  auto a = ep.address();
+  std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+  return std::string(scheme) + "://" + host + ":" + std::to_string(ep.port());
+}
+
+// Logs go to stderr; the access log through an async logger so that request threads only
+// enqueue (an I/O thread never waits on the terminal).
+std::shared_ptr<spdlog::logger> setUpLogging(const ServerConfig& config) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("overcast"));
+  spdlog::set_level(spdlog::level::from_str(config.logLevel));
+  spdlog::init_thread_pool(8192, 1);
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
+                                                       spdlog::async_overflow_policy::overrun_oldest);
+  access->set_level(spdlog::level::trace);
+  access->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ access %v", spdlog::pattern_time_type::utc);
+  return access;
+}
+
+}  // namespace
+
+int runServer(const ServerConfig& config) {
+  auto accessLog = setUpLogging(config);
+  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  auto dataDir = store::DataDir::open(config.dataDir);
+  if (!dataDir) return fail(dataDir.error().message());
+  const auto root = std::filesystem::absolute(dataDir->root());
+
+  store::SqliteOptions storeOptions;
+  storeOptions.path = dataDir->dbPath().string();
+  storeOptions.readPoolSize = threads + 2;
+  auto db = store::openSqliteStore(storeOptions);
+  if (!db) return fail(db.error().message());
+
+  RealClock clock;
+  auto ids = makeRandomIdGenerator();
+  auto models = protocol::ModelRegistry::loadBuiltin();
+  if (!models) return fail(models.error().message());
+
+  accounts::KeyCache keyCache;
+  accounts::AccountRepository accounts(**db, clock, *ids, keyCache);
+  auto created = accounts.ensureDefaultAccount();
+  if (!created) return fail(created.error().message());
+  if (auto loaded = keyCache.reload(**db); !loaded) return fail(loaded.error().message());
+
+  // A per-run admin key, for `overcast admin --data DIR` while this server runs.
+  auth::Credential localAdmin{"OCLOCALADMIN" + ids->randomHex(4), ids->randomHex(20), "000000000000", true};
+  WithLocalAdmin keys(keyCache, localAdmin);
+
+  auto levelOf = [](const std::string& name) { return spdlog::level::from_str(name); };
+  Metrics metrics(accessLog, levelOf(config.accessLogLevel));
+
+  api::DispatcherOptions dispatcherOptions;
+  dispatcherOptions.verify.acceptAnyKey = config.acceptAnyKey;
+  dispatcherOptions.verify.defaultAccountId = config.defaultAccount;
+  dispatcherOptions.verify.maxClockSkew = std::chrono::seconds(config.maxClockSkewSeconds);
+  dispatcherOptions.defaultRegion = config.region;
+  api::Dispatcher dispatcher(**models, keys, clock, *ids, metrics, dispatcherOptions);
+  dispatcher.addService(sts::makeStsService());
+  dispatcher.addService(ec2::makeEc2Service({config.uniformAzMapping}));
+
+  jobs::WorkerPoolOptions workerOptions;
+  jobs::WorkerPool workers(**db, clock, workerOptions);
+  workers.start();
+
+  asio::io_context io(static_cast<int>(threads));
+  asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
+  AdminApi admin(accounts, keys, clock, dispatcherOptions.verify, blocking);
+
+  OpsInfo info;
+  info.version = kVersion;
+  info.dataDir = root.string();
+  info.services = {"ec2", "sts"};
+  info.started = std::chrono::steady_clock::now();
+  info.jobQueueDepth = [&workers] { return workers.queueDepth(); };
+
+  http::HttpServerOptions httpOptions;
+  httpOptions.maxBodyBytes = config.maxBodyBytes;
+  httpOptions.maxHeaderBytes = config.maxHeaderBytes;
+  httpOptions.idleTimeout = std::chrono::seconds(config.idleTimeoutSeconds);
+  httpOptions.requestTimeout = std::chrono::seconds(config.requestTimeoutSeconds);
+  httpOptions.maxConnections = config.maxConnections;
+  http::HttpServer httpServer(io, httpOptions, [&](http::IncomingRequest&& in, http::Respond respond) {
+    auto path = in.request.path();
+    if (isOpsPath(path)) return respond(handleOps(in.request, info, metrics, **db));
+    if (path == "/_overcast/admin") return admin.handle(std::move(in.request), std::move(respond));
+    dispatcher.handle(std::move(in.request), in.bodyTooLarge, std::move(respond));
+  });
+
+  auto bound = httpServer.listen(config.listen);
+  if (!bound) return fail(bound.error().message());
+  info.endpoint = urlOf("http", *bound);
+
+  std::string tlsLine;
+  if (!config.tlsListen.empty()) {
+    std::string cert = config.tlsCert, key = config.tlsKey;
+    if (cert.empty() != key.empty()) return fail("--tls-cert and --tls-key go together");
+    if (cert.empty()) {
+      auto host = config.tlsListen.substr(0, config.tlsListen.rfind(':'));
+      auto local = ensureLocalCertificate(root, {host});
+      if (!local) return fail(local.error().message());
+      cert = local->serverCert.string();
+      key = local->serverKey.string();
+      tlsLine = "overcast: CA certificate at " + local->caCert.string() + "\n";
+    }
+    auto ctx = makeTlsContext(cert, key);
+    if (!ctx) return fail(ctx.error().message());
+    auto tlsBound = httpServer.listen(config.tlsListen, *ctx);
+    if (!tlsBound) return fail(tlsBound.error().message());
+    info.tlsEndpoint = urlOf("https", *tlsBound);
+  }
+
+  if (auto w = writeLocalAdmin(root, {info.endpoint, localAdmin.accessKeyId, localAdmin.secretAccessKey,
+                                      static_cast<long>(::getpid())});
+      !w)
+    return fail(w.error().message());
+
+  if (config.acceptAnyKey)
+    spdlog::warn("--accept-any-key: signatures are NOT checked; any access key is accepted");
+  std::string banner;
+  banner += "overcast " + std::string(kVersion) + ", data in " + root.string() + "\n";
+  if (*created)
+    banner += "overcast: created account 000000000000 with access key 'test' and secret 'test'\n";
+  if (keyCache.find("test"))
+    banner += "overcast: credentials: AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test (account 000000000000)\n";
+  banner += tlsLine;
+  banner += "overcast: listening on " + info.endpoint + "\n";
+  if (!info.tlsEndpoint.empty()) banner += "overcast: listening on " + info.tlsEndpoint + "\n";
+  std::fputs(banner.c_str(), stdout);
+  std::fflush(stdout);
+
+  // Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then stop.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer drainTimer(io);
+  auto deadline = std::chrono::steady_clock::now();
+  std::function<void()> waitForDrain = [&] {
+    if (httpServer.activeConnections() == 0 || std::chrono::steady_clock::now() >= deadline) return io.stop();
+    drainTimer.expires_after(std::chrono::milliseconds(20));
+    drainTimer.async_wait([&](boost::system::error_code) { waitForDrain(); });
+  };
+  signals.async_wait([&](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signo);
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(config.shutdownGraceSeconds);
+    httpServer.beginShutdown();
+    waitForDrain();
+  });
+
+  std::vector<std::thread> ioThreads;
+  for (unsigned i = 1; i < threads; ++i) ioThreads.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : ioThreads) t.join();
+
+  blocking.join();
+  workers.stop();
+  (*db)->close();
+  removeLocalAdmin(root);
+  spdlog::info("stopped");
+  accessLog->flush();
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace overcast::server
