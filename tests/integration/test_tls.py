@@ -1,13 +1,14 @@
 """TLS listener: with no cert the server makes one from the data dir's CA (path printed as
 `overcast: CA certificate at PATH`); with --tls-cert/--tls-key it serves the given pair."""
 import os
+import socket
 import ssl
 import subprocess
 
 import botocore.exceptions
 import pytest
 
-from integ import aws_ok, boto3_143, boto3_client, run_aws
+from integ import aws_ok, boto3_143, boto3_client, http_get, run_aws
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +34,6 @@ def test_tls_verification_really_happens(tls_server):
 
 def test_tls_certificate_names_127_0_0_1(tls_server):
     ctx = ssl.create_default_context(cafile=tls_server.ca_path)
-    import socket
     with socket.create_connection(("127.0.0.1", tls_server.https_port), timeout=10) as raw:
         with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
             cert = tls.getpeercert()
@@ -60,12 +60,14 @@ def test_tls_boto3_143(tls_server):
     assert res["response"]["Account"] == "000000000000"
 
 
-def test_tls_same_ca_after_restart(module_factory, tls_server):
-    with open(tls_server.ca_path, "rb") as f:
+def test_tls_same_ca_after_restart(factory):
+    s = factory.start(["--tls-listen", "127.0.0.1:0"], tls=True)
+    assert s.ca_path, s.stdout_text()
+    with open(s.ca_path, "rb") as f:
         ca = f.read()
-    s2 = module_factory.restart(tls_server, tls=True)
+    s2 = factory.restart(s, tls=True)
     assert s2.ca_path and open(s2.ca_path, "rb").read() == ca
-    sts = boto3_client(s2, "sts", url=s2.https_url, verify=tls_server.ca_path)
+    sts = boto3_client(s2, "sts", url=s2.https_url, verify=s.ca_path)
     assert sts.get_caller_identity()["Account"] == "000000000000"
 
 
@@ -82,7 +84,6 @@ def test_tls_with_given_cert(factory, tmp_path):
 
 
 def test_plain_http_to_tls_port_is_refused_cleanly(tls_server):
-    import socket
     with socket.create_connection(("127.0.0.1", tls_server.https_port), timeout=10) as s:
         s.sendall(b"GET /_overcast/health HTTP/1.1\r\nHost: x\r\n\r\n")
         try:
@@ -90,5 +91,4 @@ def test_plain_http_to_tls_port_is_refused_cleanly(tls_server):
         except ConnectionResetError:
             data = b""
     assert b'"status"' not in data, data
-    from integ import http_get
     assert http_get(tls_server.url + "/_overcast/health")[0] == 200
