@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,6 +42,8 @@ struct Options {
   bool json = false;
   bool list = false;
   std::string label;
+  int prime = 1;
+  double primeTimeout = 60;
 };
 
 std::string jsonEscape(std::string_view s) {
@@ -68,6 +72,16 @@ std::string human(std::chrono::nanoseconds d) {
   return fmt::format("{:.2f} s", us / 1'000'000);
 }
 
+// CPU time this process has used so far (user + system), warm-up included.
+double cpuSecondsUsed() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 // Runs one thread's share of the connections until `window.end`.
 void runThread(const Options& options, const asio::ip::tcp::endpoint& endpoint,
                const RequestBuilder& builder, MeasureWindow window, int threadIndex,
@@ -83,7 +97,35 @@ void runThread(const Options& options, const asio::ip::tcp::endpoint& endpoint,
   io.run();
 }
 
-void report(const Options& options, const Stats& total, double seconds) {
+// Sends `options.prime` requests on one connection before the clock starts and waits for their
+// answers, so that lazy start-up work in the server (moto loads a backend on first use) is not
+// measured. False if they did not all come back in time.
+bool prime(const Options& options, const asio::ip::tcp::endpoint& endpoint,
+           const RequestBuilder& builder) {
+  using Clock = std::chrono::steady_clock;
+  asio::io_context io(1);
+  Stats stats;
+  auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                     std::chrono::duration<double>(options.primeTimeout));
+  MeasureWindow always{Clock::now(), deadline};
+  // An id past the measured connections keeps per-request sequence numbers unique.
+  Connection connection(io, endpoint, builder, stats, always,
+                        static_cast<std::uint32_t>(options.connections));
+  connection.start();
+  while (stats.responses < static_cast<std::uint64_t>(options.prime) && Clock::now() < deadline)
+    io.run_one_until(deadline);
+  if (!stats.firstNon200.empty())
+    fmt::print(stderr, "overcast-loadgen: priming got a non-200 response: {}\n", stats.firstNon200);
+  if (stats.responses < static_cast<std::uint64_t>(options.prime)) {
+    fmt::print(stderr, "overcast-loadgen: priming: {} of {} responses in {:.0f} s{}{}\n",
+               stats.responses, options.prime, options.primeTimeout,
+               stats.firstError.empty() ? "" : "; ", stats.firstError);
+    return false;
+  }
+  return true;
+}
+
+void report(const Options& options, const Stats& total, double seconds, double cpuSeconds) {
   const auto& h = total.latency;
   double rps = static_cast<double>(total.responses) / seconds;
   fmt::print(
@@ -112,14 +154,14 @@ void report(const Options& options, const Stats& total, double seconds) {
       "\"mean_us\":{:.1f},\"p50_us\":{:.1f},\"p90_us\":{:.1f},\"p99_us\":{:.1f},"
       "\"max_us\":{:.1f},\"non2xx\":{},\"non200\":{},\"errors\":{},\"reconnects\":{},"
       "\"bytes_sent\":{},\"bytes_received\":{},\"status\":{{{}}},\"first_non200\":\"{}\","
-      "\"first_error\":\"{}\"}}\n",
+      "\"first_error\":\"{}\",\"cpu_s\":{:.3f}}}\n",
       jsonEscape(options.label), jsonEscape(options.action), jsonEscape(options.host),
       options.port, options.connections, options.threads, seconds,
       !options.noSign && !findScenario(options.action)->service.empty(), total.responses, rps,
       micros(h.mean()), micros(h.percentile(0.5)), micros(h.percentile(0.9)),
       micros(h.percentile(0.99)), micros(h.max()), total.non2xx, total.non200, total.errors,
       total.reconnects, total.bytesSent, total.bytesReceived, statuses,
-      jsonEscape(total.firstNon200), jsonEscape(total.firstError));
+      jsonEscape(total.firstNon200), jsonEscape(total.firstError), cpuSeconds);
 }
 
 int run(const Options& options) {
@@ -136,6 +178,8 @@ int run(const Options& options) {
   SigningOptions signing = options.signing;
   signing.sign = !options.noSign;
   RequestBuilder builder(*scenario, fmt::format("{}:{}", options.host, options.port), signing);
+
+  if (options.prime > 0 && !prime(options, endpoint, builder)) return 1;
 
   using Clock = std::chrono::steady_clock;
   auto toDuration = [](double seconds) {
@@ -156,7 +200,8 @@ int run(const Options& options) {
 
   Stats total;
   for (const auto& s : stats) total.merge(s);
-  report(options, total, std::chrono::duration<double>(window.end - window.start).count());
+  report(options, total, std::chrono::duration<double>(window.end - window.start).count(),
+         cpuSecondsUsed());
   return total.responses > 0 ? 0 : 1;
 }
 
@@ -188,6 +233,13 @@ int main(int argc, char** argv) {
   app.add_flag("--no-sign", options.noSign, "send requests unsigned");
   app.add_flag("--json", options.json, "also print one JSON line with the results");
   app.add_option("--label", options.label, "free text copied into the JSON line (e.g. the peer)");
+  app.add_option("--prime", options.prime,
+                 "requests sent and answered on one connection before the warm-up")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--prime-timeout", options.primeTimeout, "seconds to wait for them")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_flag("--list", options.list, "list the scenarios and exit");
   CLI11_PARSE(app, argc, argv);
 

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Turns bench/run's results.jsonl into the Markdown table for BENCHMARKS.md (bench/README.md)."""
+import argparse
+import json
+import os
+import platform
+
+
+def fmt_latency(us):
+    if us is None:
+        return "—"
+    if us < 1000:
+        return f"{us:.0f} µs"
+    if us < 1_000_000:
+        return f"{us / 1000:.2f} ms"
+    return f"{us / 1_000_000:.2f} s"
+
+
+def fmt_rps(rps):
+    return f"{rps:,.0f}" if rps >= 100 else f"{rps:,.1f}"
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--started", default="")
+    ap.add_argument("--duration", default="")
+    ap.add_argument("--warmup", default="")
+    ap.add_argument("--commit", default="")
+    ap.add_argument("--noise-max", type=float, default=25.0)
+    args = ap.parse_args()
+
+    rows = [json.loads(line) for line in open(args.results) if line.strip()]
+    by_key = {(r["peer"], r["action"], r["connections"]): r for r in rows if "na" not in r}
+
+    print(f"### overcast and its peers, {args.started}")
+    print()
+    print(f"Commit {args.commit}; {cpu_model()}, {os.cpu_count()} cores, Linux "
+          f"{platform.release()}. Server pinned to core 1, overcast-loadgen to core 0; "
+          f"{args.duration} s measured after {args.warmup} s of warm-up per row; keep-alive "
+          f"connections, one request in flight on each.")
+    print()
+    print("| peer | scenario | conns | req/s | p50 | p99 | % of nginx | overcast/moto "
+          "| server CPU/req | non-200 | errors | reconnects | others' CPU |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    noisy = False
+    unsigned = set()
+    for r in rows:
+        peer, action, conns = r["peer"], r["action"], r["connections"]
+        if "na" in r:
+            print(f"| {peer} | {action} | {conns} | n/a | | | | | | | | | |")
+            continue
+        ceiling = by_key.get(("nginx", action, conns))
+        pct = f"{100 * r['rps'] / ceiling['rps']:.1f}%" if ceiling and ceiling["rps"] else "—"
+        ratio = "—"
+        if peer == "overcast":
+            moto = by_key.get(("moto", action, conns))
+            ratio = f"{r['rps'] / moto['rps']:,.0f}×" if moto and moto["rps"] else "—"
+        cpu = r.get("server_cpu_us_per_req")
+        cpu_s = "—" if cpu is None else (f"{cpu:.1f} µs" if cpu < 1000 else f"{cpu / 1000:.2f} ms")
+        others = r.get("others_cpu_pct", 0.0)
+        flag = " ⚠" if others > args.noise_max else ""
+        noisy = noisy or bool(flag)
+        if action != "raw-get" and not r.get("signed", True):
+            unsigned.add(peer)
+        print(f"| {peer} | {action} | {conns} | {fmt_rps(r['rps'])} | {fmt_latency(r['p50_us'])} "
+              f"| {fmt_latency(r['p99_us'])} | {pct} | {ratio} | {cpu_s} | {r['non200']} "
+              f"| {r['errors']} | {r['reconnects']} | {others:.1f}%{flag} |")
+    print()
+    print("req/s: responses completed per second of the measured window. p50/p99: request "
+          "latency at the generator (connect included where the server closed the previous "
+          "connection). % of nginx: req/s over nginx's on the same scenario and connection "
+          "count. server CPU/req: the server process's CPU time (warm-up included) over its "
+          "requests. others' CPU: what every other process on the machine used during the row, "
+          "in % of one core.")
+    print()
+    print("The signed scenarios send the same SigV4-signed bytes to every peer: overcast "
+          "verifies the signature; moto, nginx and overcast-fixed-server do not look at it.")
+    if unsigned:
+        print()
+        print(f"Sent UNSIGNED (the load generator was built without a signer): "
+              f"{', '.join(sorted(unsigned))}.")
+    if noisy:
+        print()
+        print(f"⚠: other processes used more than {args.noise_max:.0f}% of a core during the row; "
+              "treat it with suspicion.")
+    for r in rows:
+        if "na" in r and r["connections"] == min(x["connections"] for x in rows):
+            print(f"\nn/a: {r['peer']} on {r['action']}: {r['na']}")
+
+
+if __name__ == "__main__":
+    main()
