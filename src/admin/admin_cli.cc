@@ -6,7 +6,6 @@
 #include <boost/json.hpp>
 
 #include "accounts/account_repository.h"
-#include "accounts/key_cache.h"
 #include "admin/admin_client.h"
 #include "core/clock.h"
 #include "core/id_generator.h"
@@ -55,8 +54,7 @@ Result<json::object> runLocally(store::DataDir& dir, const json::object& request
   if (!db) return db.error();
   RealClock clock;
   auto ids = makeRandomIdGenerator();
-  accounts::KeyCache keyCache;
-  accounts::AccountRepository accounts(**db, clock, *ids, keyCache);
+  accounts::AccountRepository accounts(**db, clock, *ids);
   if (auto created = accounts.ensureDefaultAccount(); !created) return created.error();
   auto result = server::AdminApi::run(accounts, request);
   (*db)->close();

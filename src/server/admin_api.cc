@@ -58,7 +58,7 @@ Result<json::object> AdminApi::run(accounts::AccountRepository& accounts, const 
     if (auto s = stringField(request, "AccountId"); !s.empty()) id = s;
     auto created = accounts.createAccount(id);
     if (!created) return created.error();
-    return json::object{{"AccountId", *created}};
+    return json::object{{"AccountId", created->accountId}};
   }
   if (action == "ListAccounts") {
     auto list = accounts.listAccounts();

@@ -15,7 +15,6 @@
 #include <spdlog/spdlog.h>
 
 #include "accounts/account_repository.h"
-#include "accounts/key_cache.h"
 #include "api/dispatcher.h"
 #include "core/clock.h"
 #include "core/id_generator.h"
@@ -84,11 +83,10 @@ int runServer(const ServerConfig& config) {
   auto models = protocol::ModelRegistry::loadBuiltin();
   if (!models) return fail(models.error().message());
 
-  accounts::KeyCache keyCache;
-  accounts::AccountRepository accounts(**db, clock, *ids, keyCache);
-  auto created = accounts.ensureDefaultAccount();
+  accounts::AccountRepository accounts(**db, clock, *ids);
+  auto created = accounts.ensureDefaultAccount();  // also loads the key cache
   if (!created) return fail(created.error().message());
-  if (auto loaded = keyCache.reload(**db); !loaded) return fail(loaded.error().message());
+  const auto& keyCache = accounts.keyCache();
 
   // A per-run admin key, for `overcast admin --data DIR` while this server runs.
   auth::Credential localAdmin{"OCLOCALADMIN" + ids->randomHex(4), ids->randomHex(20), "000000000000", true};
@@ -108,7 +106,7 @@ int runServer(const ServerConfig& config) {
 
   jobs::WorkerPoolOptions workerOptions;
   jobs::WorkerPool workers(**db, clock, workerOptions);
-  workers.start();
+  if (auto started = workers.start(); !started) return fail(started.error().message());
 
   asio::io_context io(static_cast<int>(threads));
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
@@ -119,7 +117,10 @@ int runServer(const ServerConfig& config) {
   info.dataDir = root.string();
   info.services = {"ec2", "sts"};
   info.started = std::chrono::steady_clock::now();
-  info.jobQueueDepth = [&workers] { return workers.queueDepth(); };
+  info.jobQueueDepth = [&workers]() -> size_t {
+    auto depth = workers.queueDepth();
+    return depth ? static_cast<size_t>(*depth) : 0;
+  };
 
   http::HttpServerOptions httpOptions;
   httpOptions.maxBodyBytes = config.maxBodyBytes;
