@@ -66,19 +66,39 @@ Result<int64_t> enqueueJob(store::WriteTxn& txn, const JobSpec& spec) {
   return (*id)->integer(0);
 }
 
+namespace {
+
+// The WHERE clause shared by hasDueJob and claimJob; appends its parameters.
+std::string dueCondition(const std::vector<std::string>& kinds, TimePoint now, std::chrono::milliseconds lease,
+                         std::vector<SqlValue>& params) {
+  std::string in = kindList(kinds, params);
+  params.emplace_back(toMillis(now));
+  params.emplace_back(int64_t{lease.count() > 0 ? 1 : 0});
+  return "kind IN (" + in + ") AND next_run_at <= ? AND (state = 'pending' OR (state = 'running' AND ? = 1))";
+}
+
+}  // namespace
+
+Result<bool> hasDueJob(store::ReadTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
+                       std::chrono::milliseconds lease) {
+  if (kinds.empty()) return false;
+  std::vector<SqlValue> params;
+  std::string where = dueCondition(kinds, now, lease, params);
+  auto row = txn.queryOne("SELECT 1 FROM jobs WHERE " + where + " LIMIT 1", params);
+  if (!row) return row.error();
+  return row->has_value();
+}
+
 Result<std::optional<Job>> claimJob(store::WriteTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
                                     std::chrono::milliseconds lease) {
   if (kinds.empty()) return std::optional<Job>{};
   const int64_t nowMs = toMillis(now);
   std::vector<SqlValue> params;
-  std::string in = kindList(kinds, params);
-  params.emplace_back(nowMs);
-  params.emplace_back(int64_t{lease.count() > 0 ? 1 : 0});
+  std::string where = dueCondition(kinds, now, lease, params);
   // Oldest due first; ties by id so the order is the enqueue order.
   auto row = txn.queryOne(
-      "SELECT id, kind, target, payload, attempts, max_attempts, created_at FROM jobs "
-      "WHERE kind IN (" + in + ") AND next_run_at <= ? AND (state = 'pending' OR (state = 'running' AND ? = 1)) "
-      "ORDER BY next_run_at, id LIMIT 1",
+      "SELECT id, kind, target, payload, attempts, max_attempts, created_at FROM jobs WHERE " + where +
+          " ORDER BY next_run_at, id LIMIT 1",
       params);
   if (!row) return row.error();
   if (!*row) return std::optional<Job>{};

@@ -24,6 +24,11 @@ Result<int64_t> enqueueJob(store::WriteTxn& txn, const JobSpec& spec);
 Result<std::optional<Job>> claimJob(store::WriteTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
                                     std::chrono::milliseconds lease);
 
+// Whether claimJob() would find a job now: a cheap read that lets idle workers poll without
+// queueing a write transaction each time.
+Result<bool> hasDueJob(store::ReadTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
+                       std::chrono::milliseconds lease);
+
 // Records a handler's outcome for a running job. A Retry whose attempt was the last one
 // becomes failed; otherwise the job is pending again at now + (retry.delay or `backoff`).
 // Returns the state the job ended in.

@@ -97,14 +97,24 @@ void WorkerPool::run() {
       if (stopping_) return;
       seen = wakeGeneration_;
     }
+    // Look with a read first: idle polling then costs no write transaction.
+    bool due = false;
+    auto looked = store_.read([&](store::ReadTxn& txn) -> Result<void> {
+      auto d = hasDueJob(txn, ks, clock_.now(), options_.lease);
+      if (!d) return d.error();
+      due = *d;
+      return {};
+    });
+    if (!looked) spdlog::warn("jobs: poll failed: {}", looked.error().message());
     std::optional<Job> job;
-    auto claimed = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
+    Result<void> claimed = looked;
+    if (looked && due) claimed = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
       auto j = claimJob(txn, ks, clock_.now(), options_.lease);
       if (!j) return j.error();
       job = std::move(*j);
       return {};
     });
-    if (!claimed) spdlog::warn("jobs: claim failed: {}", claimed.error().message());
+    if (looked && !claimed) spdlog::warn("jobs: claim failed: {}", claimed.error().message());
     if (claimed && job) {
       claimed_.fetch_add(1, std::memory_order_relaxed);
       Handler handler;

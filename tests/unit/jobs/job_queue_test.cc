@@ -83,6 +83,20 @@ TEST(JobQueue, DelayedJobIsNotDueEarly) {
   auto s = openStore(dir);
   ASSERT_TRUE(s);
   enqueue(*s, {"k", "t", "", 3, clock.now(), 5000ms});
+  auto isDue = [&](TimePoint at, std::vector<std::string> kinds) {
+    bool due = false;
+    EXPECT_TRUE(s->read([&](store::ReadTxn& t) -> Result<void> {
+                   auto d = hasDueJob(t, kinds, at, 0ms);
+                   if (!d) return d.error();
+                   due = *d;
+                   return {};
+                 }).ok());
+    return due;
+  };
+  EXPECT_FALSE(isDue(clock.now() + 4999ms, {"k"}));
+  EXPECT_TRUE(isDue(clock.now() + 5000ms, {"k"}));
+  EXPECT_FALSE(isDue(clock.now() + 5000ms, {"other"}));
+  EXPECT_FALSE(isDue(clock.now() + 5000ms, {}));
   auto early = claim(*s, clock.now() + 4999ms);
   ASSERT_TRUE(early.ok());
   EXPECT_FALSE(early->has_value());

@@ -31,9 +31,11 @@ TEST(WorkerPool, RunsAnEnqueuedJobToDone) {
   ASSERT_TRUE(s);
   WorkerPool pool(*s, clock, fastOptions());
   std::atomic<int> runs{0};
-  std::string seenPayload;
+  std::mutex mu;
+  std::string seenPayload;  // GUARDED_BY(mu)
   pool.registerHandler("copy", [&](const Job& j) -> JobOutcome {
-    seenPayload = j.payload;  // one job only: no race
+    std::lock_guard lock(mu);
+    seenPayload = j.payload;
     runs.fetch_add(1);
     return Done{};
   });
@@ -43,7 +45,10 @@ TEST(WorkerPool, RunsAnEnqueuedJobToDone) {
   pool.wake();
   ASSERT_TRUE(eventually([&] { return load(*s, id).state == JobState::Done; }));
   EXPECT_EQ(runs.load(), 1);
-  EXPECT_EQ(seenPayload, "p");
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seenPayload, "p");
+  }
   EXPECT_EQ(load(*s, id).job.attempts, 1);
   auto depth = pool.queueDepth();
   ASSERT_TRUE(depth.ok());
