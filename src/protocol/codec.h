@@ -27,7 +27,12 @@ namespace overcast::protocol {
 // Query-string / form-body parameters, percent-decoded ('+' is a space), in order.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// Parses "a=1&b=2". Error MalformedQueryString on a bad percent escape.
+// The most parameters one query string or form body may carry. AWS's largest legitimate
+// requests (1,000 ids, batches of 10 entries with 10 attributes) stay far below it.
+inline constexpr size_t kMaxParams = 5000;
+
+// Parses "a=1&b=2". Errors: MalformedQueryString on a bad percent escape;
+// InvalidParameterValue for a name or value that is not UTF-8, or more than kMaxParams pairs.
 Result<Params> parseFormEncoded(std::string_view text);
 
 // Query (SNS, SQS-query, STS) and EC2 parameter decoding: `Filter.1.Value.1`, `member.N`,

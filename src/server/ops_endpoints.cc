@@ -22,7 +22,7 @@ HttpResponse jsonResponse(int status, const json::object& body) {
 }  // namespace
 
 bool isOpsPath(std::string_view path) {
-  return path == "/_overcast/health" || path == "/_overcast/info" || path == "/metrics";
+  return (path.starts_with("/_overcast/") && path != "/_overcast/admin") || path == "/metrics";
 }
 
 HttpResponse handleOps(const HttpRequest& request, const OpsInfo& info, const Metrics& metrics,
@@ -50,7 +50,7 @@ HttpResponse handleOps(const HttpRequest& request, const OpsInfo& info, const Me
     if (!info.tlsEndpoint.empty()) body["tls_endpoint"] = info.tlsEndpoint;
     return jsonResponse(200, body);
   }
-  // /metrics
+  if (path != "/metrics") return jsonResponse(404, {{"error", "no such endpoint"}});
   std::string out;
   out.reserve(16 * 1024);
   metrics.render(out);

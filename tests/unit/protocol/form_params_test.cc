@@ -40,5 +40,27 @@ TEST(FormParams, MalformedEscapesAreErrors) {
   }
 }
 
+TEST(FormParams, Utf8IsRequired) {
+  auto good = parseFormEncoded("a=%E2%82%AC&b=%F0%9F%98%80&c=caf%C3%A9");
+  ASSERT_TRUE(good);
+  EXPECT_EQ((*good)[0].second, "\xE2\x82\xAC");
+  for (const char* bad : {"a=%FF%FE", "a=%C0%AF", "a=%E0%80%AF", "a=%ED%A0%80", "a=%F4%90%80%80", "a=%C3", "%FF=1",
+                          "a=%E2%82"}) {
+    auto p = parseFormEncoded(bad);
+    ASSERT_FALSE(p) << bad;
+    EXPECT_EQ(p.error().code(), ErrorCode::InvalidParameterValue) << bad;
+  }
+}
+
+TEST(FormParams, TooManyParametersAreRefused) {
+  std::string text;
+  for (size_t i = 0; i < kMaxParams; ++i) text += "p" + std::to_string(i) + "=1&";
+  ASSERT_TRUE(parseFormEncoded(text));
+  text += "one=more";
+  auto p = parseFormEncoded(text);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().code(), ErrorCode::InvalidParameterValue);
+}
+
 }  // namespace
 }  // namespace overcast::protocol

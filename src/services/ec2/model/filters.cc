@@ -24,7 +24,8 @@ Result<std::vector<Filter>> parseFilters(const boost::json::object& input,
     if (auto* n = f.if_contains("Name"); n && n->is_string()) filter.name = std::string(n->get_string());
     filter.values = stringList(f, "Values");
     bool ok = std::any_of(known.begin(), known.end(), [&](std::string_view k) {
-      return k == filter.name || (k.ends_with(':') && filter.name.starts_with(k) && filter.name.size() > k.size());
+      if (k.ends_with(':')) return filter.name.starts_with(k) && filter.name.size() > k.size();
+      return k == filter.name;
     });
     if (!ok) return Error(ErrorCode::InvalidParameterValue, "The filter '" + filter.name + "' is invalid");
     filters.push_back(std::move(filter));
