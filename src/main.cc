@@ -36,11 +36,12 @@ int main(int argc, char** argv) {
   serve->add_option("--tls-cert", config.tlsCert, "PEM certificate chain (default: issued by the data directory's CA)")
       ->envname("OVERCAST_TLS_CERT");
   serve->add_option("--tls-key", config.tlsKey, "PEM private key for --tls-cert")->envname("OVERCAST_TLS_KEY");
-  serve->add_option("--log-level", config.logLevel, "trace, debug, info, warn, error, off")
-      ->envname("OVERCAST_LOG_LEVEL")->capture_default_str();
+  const auto levels = CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"});
+  serve->add_option("--log-level", config.logLevel, "Least level logged")
+      ->envname("OVERCAST_LOG_LEVEL")->capture_default_str()->check(levels);
   serve->add_option("--access-log-level", config.accessLogLevel,
                     "Level of the per-request access log lines (below --log-level: not written)")
-      ->envname("OVERCAST_ACCESS_LOG_LEVEL")->capture_default_str();
+      ->envname("OVERCAST_ACCESS_LOG_LEVEL")->capture_default_str()->check(levels);
   serve->add_option("--max-body-size", config.maxBodyBytes, "Largest request body in bytes")
       ->envname("OVERCAST_MAX_BODY_SIZE")->capture_default_str();
   serve->add_option("--max-header-size", config.maxHeaderBytes, "Largest request header block in bytes")
@@ -59,7 +60,6 @@ int main(int argc, char** argv) {
   overcast::admin::addAdminCommands(*admin, adminOptions);
 
   CLI11_PARSE(app, argc, argv);
-  // CLI11 checks the level names only as strings: reject unknown ones here.
   if (serve->parsed()) return overcast::server::runServer(config);
   return overcast::admin::runAdminCommand(adminOptions);
 }

@@ -57,7 +57,7 @@ std::shared_ptr<spdlog::logger> setUpLogging(const ServerConfig& config) {
   auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
   auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
                                                        spdlog::async_overflow_policy::overrun_oldest);
-  access->set_level(spdlog::level::trace);
+  access->set_level(spdlog::level::from_str(config.logLevel));  // lines below --log-level are dropped
   access->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ access %v", spdlog::pattern_time_type::utc);
   return access;
 }
