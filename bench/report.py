@@ -52,14 +52,15 @@ def main():
           f"connections, one request in flight on each.")
     print()
     print("| peer | scenario | conns | req/s | p50 | p99 | % of nginx | overcast/moto "
-          "| server CPU/req | non-200 | errors | reconnects | others' CPU |")
-    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+          "| server CPU/req | gen CPU | non-200 | errors | reconnects | others' CPU |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     noisy = False
+    generator_bound = False
     unsigned = set()
     for r in rows:
         peer, action, conns = r["peer"], r["action"], r["connections"]
         if "na" in r:
-            print(f"| {peer} | {action} | {conns} | n/a | | | | | | | | | |")
+            print(f"| {peer} | {action} | {conns} | n/a | | | | | | | | | | |")
             continue
         ceiling = by_key.get(("nginx", action, conns))
         pct = f"{100 * r['rps'] / ceiling['rps']:.1f}%" if ceiling and ceiling["rps"] else "—"
@@ -72,17 +73,21 @@ def main():
         others = r.get("others_cpu_pct", 0.0)
         flag = " ⚠" if others > args.noise_max else ""
         noisy = noisy or bool(flag)
+        wall = r.get("wall_s") or 0
+        gen = 100 * r.get("cpu_s", 0.0) / wall if wall else 0.0
+        gen_s = f"{gen:.0f}%" + (" ▲" if gen > 90 else "")
+        generator_bound = generator_bound or gen > 90
         if action != "raw-get" and not r.get("signed", True):
             unsigned.add(peer)
         print(f"| {peer} | {action} | {conns} | {fmt_rps(r['rps'])} | {fmt_latency(r['p50_us'])} "
-              f"| {fmt_latency(r['p99_us'])} | {pct} | {ratio} | {cpu_s} | {r['non200']} "
+              f"| {fmt_latency(r['p99_us'])} | {pct} | {ratio} | {cpu_s} | {gen_s} | {r['non200']} "
               f"| {r['errors']} | {r['reconnects']} | {others:.1f}%{flag} |")
     print()
     print("req/s: responses completed per second of the measured window. p50/p99: request "
           "latency at the generator (connect included where the server closed the previous "
           "connection). % of nginx: req/s over nginx's on the same scenario and connection "
           "count. server CPU/req: the server process's CPU time (warm-up included) over its "
-          "requests. others' CPU: what every other process on the machine used during the row, "
+          "requests. gen CPU: the load generator's CPU over the row, in % of its core. others' CPU: what every other process on the machine used during the row, "
           "in % of one core.")
     print()
     print("The signed scenarios send the same SigV4-signed bytes to every peer: overcast "
@@ -95,6 +100,10 @@ def main():
         print()
         print(f"⚠: other processes used more than {args.noise_max:.0f}% of a core during the row; "
               "treat it with suspicion.")
+    if generator_bound:
+        print()
+        print("▲: the load generator used over 90% of its core: that row may measure the "
+              "generator as much as the server.")
     for r in rows:
         if "na" in r and r["connections"] == min(x["connections"] for x in rows):
             print(f"\nn/a: {r['peer']} on {r['action']}: {r['na']}")
