@@ -17,9 +17,15 @@ void Metrics::onRequest(const api::RequestRecord& r) {
                     r.errorCode.empty() ? "-" : r.errorCode, r.requestId);
   }
   std::lock_guard lock(mu_);
-  auto key = Key(std::string(service), std::string(action), r.status);
-  ++requests_[key];
-  auto& l = latency_[{std::string(service), std::string(action)}];
+  // Look up by views; the keys' strings are made only the first time a combination is seen.
+  auto counter = requests_.find(std::tuple<std::string_view, std::string_view, int>(service, action, r.status));
+  if (counter == requests_.end())
+    counter = requests_.emplace(Key(std::string(service), std::string(action), r.status), 0).first;
+  ++counter->second;
+  auto latency = latency_.find(std::tuple<std::string_view, std::string_view>(service, action));
+  if (latency == latency_.end())
+    latency = latency_.emplace(std::tuple(std::string(service), std::string(action)), Latency{}).first;
+  auto& l = latency->second;
   for (size_t i = 0; i < kBucketsMicros.size(); ++i)
     if (r.micros <= kBucketsMicros[i]) ++l.buckets[i];
   ++l.count;
@@ -36,15 +42,16 @@ void Metrics::render(std::string& out) const {
   out += "# HELP overcast_request_duration_seconds API request latency, arrival to response.\n";
   out += "# TYPE overcast_request_duration_seconds histogram\n";
   for (const auto& [key, l] : latency_) {
+    const auto& [service, action] = key;
     for (size_t i = 0; i < kBucketsMicros.size(); ++i)
       out += fmt::format("overcast_request_duration_seconds_bucket{{service=\"{}\",action=\"{}\",le=\"{}\"}} {}\n",
-                         key.first, key.second, static_cast<double>(kBucketsMicros[i]) / 1e6, l.buckets[i]);
+                         service, action, static_cast<double>(kBucketsMicros[i]) / 1e6, l.buckets[i]);
     out += fmt::format("overcast_request_duration_seconds_bucket{{service=\"{}\",action=\"{}\",le=\"+Inf\"}} {}\n",
-                       key.first, key.second, l.count);
-    out += fmt::format("overcast_request_duration_seconds_sum{{service=\"{}\",action=\"{}\"}} {}\n", key.first,
-                       key.second, static_cast<double>(l.sumMicros) / 1e6);
-    out += fmt::format("overcast_request_duration_seconds_count{{service=\"{}\",action=\"{}\"}} {}\n", key.first,
-                       key.second, l.count);
+                       service, action, l.count);
+    out += fmt::format("overcast_request_duration_seconds_sum{{service=\"{}\",action=\"{}\"}} {}\n", service,
+                       action, static_cast<double>(l.sumMicros) / 1e6);
+    out += fmt::format("overcast_request_duration_seconds_count{{service=\"{}\",action=\"{}\"}} {}\n", service,
+                       action, l.count);
   }
 }
 

@@ -42,7 +42,7 @@ class Metrics final : public api::RequestObserver {
   spdlog::level::level_enum accessLevel_;
   mutable std::mutex mu_;
   std::map<Key, uint64_t, std::less<>> requests_;                              // GUARDED_BY(mu_)
-  std::map<std::pair<std::string, std::string>, Latency, std::less<>> latency_;  // GUARDED_BY(mu_)
+  std::map<std::tuple<std::string, std::string>, Latency, std::less<>> latency_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace overcast::server
