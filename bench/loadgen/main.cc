@@ -22,6 +22,7 @@
 #include "connection.h"
 #include "request_builder.h"
 #include "scenario.h"
+#include "setup_exchange.h"
 #include "stats.h"
 
 namespace {
@@ -125,6 +126,28 @@ bool prime(const Options& options, const asio::ip::tcp::endpoint& endpoint,
   return true;
 }
 
+// Sends the scenario's setup request and hands what it returned to the builder.
+void setUp(const Scenario& scenario, const asio::ip::tcp::endpoint& endpoint,
+           RequestBuilder& builder) {
+  constexpr std::chrono::milliseconds kSetupTimeout{60'000};
+  auto result = exchangeOnce(endpoint, builder.setupRequest(), kSetupTimeout);
+  std::string value;
+  if (!result.ok) {
+    fmt::print(stderr, "overcast-loadgen: setup failed: {}\n", result.error);
+  } else {
+    value = firstElementText(result.body, scenario.setupResult);
+    if (value.empty())
+      fmt::print(stderr, "overcast-loadgen: setup answered HTTP {} without <{}>: {}\n",
+                 result.status, scenario.setupResult, result.body.substr(0, 300));
+  }
+  if (value.empty()) {
+    value = std::string(scenario.setupFallback);
+    auto at = value.find("{host}");
+    if (at != std::string::npos) value.replace(at, 6, builder.hostHeader());
+  }
+  builder.setSetupResult(std::move(value));
+}
+
 void report(const Options& options, const Stats& total, double seconds, double cpuSeconds) {
   const auto& h = total.latency;
   double rps = static_cast<double>(total.responses) / seconds;
@@ -179,6 +202,7 @@ int run(const Options& options) {
   signing.sign = !options.noSign;
   RequestBuilder builder(*scenario, fmt::format("{}:{}", options.host, options.port), signing);
 
+  if (!scenario->setupBody.empty()) setUp(*scenario, endpoint, builder);
   if (options.prime > 0 && !prime(options, endpoint, builder)) return 1;
 
   using Clock = std::chrono::steady_clock;

@@ -31,8 +31,14 @@ void RequestBuilder::build(std::uint64_t seq, std::string& out) const {
     return;
   }
   std::string body;
-  scenario_.makeBody(seq, body);
+  scenario_.makeBody(seq, setupResult_, body);
   serialize(body, out);
+}
+
+std::string RequestBuilder::setupRequest() const {
+  std::string out;
+  if (!scenario_.setupBody.empty()) serialize(scenario_.setupBody, out);
+  return out;
 }
 
 void RequestBuilder::serialize(std::string_view body, std::string& out) const {

@@ -33,6 +33,12 @@ class RequestBuilder {
   // Builds request number `seq` into `out` (reusing its capacity).
   void build(std::uint64_t seq, std::string& out) const;
 
+  // The scenario's setup request (empty if it has none), and what its answer gave, for makeBody.
+  // REQUIRES: setSetupResult before the first build(), never during the run.
+  std::string setupRequest() const;
+  void setSetupResult(std::string result) { setupResult_ = std::move(result); }
+  const std::string& hostHeader() const { return hostHeader_; }
+
   // False if this binary was built without a signer (src/auth had no implementation yet).
   static bool signerAvailable();
 
@@ -43,6 +49,7 @@ class RequestBuilder {
   std::string hostHeader_;
   SigningOptions signing_;
   std::string fixed_;
+  std::string setupResult_;
 };
 
 }  // namespace overcast::bench

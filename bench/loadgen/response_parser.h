@@ -19,7 +19,7 @@ class ResponseParser {
                      kDone, kError };
 
   static constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
-  static constexpr std::size_t kBodySampleBytes = 512;
+  static constexpr std::size_t kBodySampleBytes = 1024;
 
   // Forgets everything; call before each response.
   void reset();

@@ -1,8 +1,32 @@
 #include "scenario.h"
 
+#include <fmt/format.h>
+
 namespace overcast::bench {
 
 namespace {
+
+constexpr std::size_t kSqsMessageBytes = 256;
+
+// Percent-encodes for a form value (RFC 3986 unreserved characters stay as they are).
+void appendFormEncoded(std::string_view value, std::string& out) {
+  for (char c : value) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) out += c;
+    else fmt::format_to(std::back_inserter(out), "%{:02X}", static_cast<unsigned char>(c));
+  }
+}
+
+// SendMessage with a unique 256-byte body: the sequence number in hex, padded.
+void sqsSendMessageBody(std::uint64_t seq, std::string_view queueUrl, std::string& out) {
+  out = "Action=SendMessage&Version=2012-11-05&QueueUrl=";
+  appendFormEncoded(queueUrl, out);
+  out += "&MessageBody=";
+  std::size_t start = out.size();
+  fmt::format_to(std::back_inserter(out), "overcast-bench-{:016x}-", seq);
+  out.append(kSqsMessageBytes - (out.size() - start), 'x');
+}
 
 // boto3 sends query-protocol forms with this exact Content-Type.
 constexpr std::string_view kForm = "application/x-www-form-urlencoded; charset=utf-8";
@@ -25,6 +49,19 @@ constexpr Scenario kScenarios[] = {
         .service = "ec2",
         .contentType = kForm,
         .body = "Action=DescribeAvailabilityZones&Version=2016-11-15",
+    },
+    {
+        .name = "sqs-send-message",
+        .description = "SQS SendMessage (query protocol), a unique 256-byte body each, to a queue "
+                       "made by CreateQueue at setup",
+        .method = "POST",
+        .target = "/",
+        .service = "sqs",
+        .contentType = kForm,
+        .makeBody = sqsSendMessageBody,
+        .setupBody = "Action=CreateQueue&QueueName=overcast-bench&Version=2012-11-05",
+        .setupResult = "QueueUrl",
+        .setupFallback = "http://{host}/000000000000/overcast-bench",
     },
     {
         .name = "raw-get",

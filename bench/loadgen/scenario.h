@@ -18,10 +18,17 @@ struct Scenario {
   std::string_view contentType = {};  // empty: no Content-Type header
   std::string_view body = {};         // the fixed body, used when makeBody is null
   // Scenarios that need a distinct request each time (unique SQS message bodies, say) set this:
-  // it writes the body of request number `seq` (unique within the run) into `out`. Such
-  // requests are built and signed one by one on the load generator, which costs it a few µs
-  // each; fixed ones are signed once at start and replayed byte for byte.
-  void (*makeBody)(std::uint64_t seq, std::string& out) = nullptr;
+  // it writes the body of request number `seq` (unique within the run) into `out`; `setup` is
+  // what the setup request returned (below), empty if none. Such requests are built and signed
+  // one by one on the load generator, which costs it a few µs each; fixed ones are signed once
+  // at start and replayed byte for byte.
+  void (*makeBody)(std::uint64_t seq, std::string_view setup, std::string& out) = nullptr;
+  // Optional setup, sent once (same method, target, service and content type) before priming,
+  // e.g. CreateQueue. The text of the first <setupResult> element of its answer is passed to
+  // makeBody; when the answer has none (nginx), `setupFallback` with "{host}" replaced is.
+  std::string_view setupBody = {};
+  std::string_view setupResult = {};    // an XML element name, e.g. "QueueUrl"
+  std::string_view setupFallback = {};  // e.g. "http://{host}/000000000000/overcast-bench"
 };
 
 // Every scenario, in --list order.
