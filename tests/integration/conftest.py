@@ -67,6 +67,8 @@ def pytest_runtest_teardown(item, nextitem):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "timeout(seconds): per-phase time limit for this test")
+    # boto 2.49 imports the deprecated `imp` module; not our concern.
+    config.addinivalue_line("filterwarnings", "ignore:the imp module is deprecated:DeprecationWarning")
 
 
 def pytest_report_header(config):

@@ -223,3 +223,75 @@ def test_accept_any_key_with_default_account(factory):
 
 def test_without_accept_any_key_12_digit_key_refused(server):
     assert sts_code(server, key="123456789012", secret="x") == ("InvalidClientTokenId", 403)
+
+
+# ---- error bodies and other signing forms -----------------------------------------------------
+
+def test_ec2_error_body_format(server):
+    """EC2 errors: <Response><Errors><Error><Code>..</Code><Message>..</Message></Error></Errors>
+    <RequestID>..</RequestID></Response> (capital ID), HTTP 401 for AuthFailure."""
+    import re
+    status, _, body = signed_post(server, EC2_BODY, "ec2", secret="wrong")
+    text = body.decode()
+    assert status == 401, text
+    assert re.search(r"<Response>\s*<Errors>\s*<Error>\s*<Code>AuthFailure</Code>\s*<Message>[^<]+"
+                     r"</Message>\s*</Error>\s*</Errors>\s*<RequestID>[^<]+</RequestID>\s*</Response>",
+                     text), text
+
+
+def test_sts_error_body_format(server):
+    """Query-protocol errors: <ErrorResponse><Error><Type>Sender</Type><Code>..</Code>
+    <Message>..</Message></Error><RequestId>..</RequestId></ErrorResponse>."""
+    import re
+    status, _, body = signed_post(server, STS_BODY, "sts", secret="wrong")
+    text = body.decode()
+    assert status == 403, text
+    assert re.search(r"<ErrorResponse[^>]*>\s*<Error>", text), text
+    assert "<Type>Sender</Type>" in text, text
+    assert "<Code>SignatureDoesNotMatch</Code>" in text, text
+    assert re.search(r"</Error>\s*<RequestId>[^<]+</RequestId>\s*</ErrorResponse>", text), text
+
+
+def test_boto2_auth_errors(server):
+    from boto.exception import EC2ResponseError
+    from integ import boto2_ec2
+    for kw in ({"secret": "wrong"}, {"key": "AKIANOSUCHKEY0000000"}):
+        with pytest.raises(EC2ResponseError) as ei:
+            boto2_ec2(server, **kw).get_all_zones()
+        assert ei.value.status == 401, ei.value
+        assert ei.value.error_code == "AuthFailure", ei.value.body
+
+
+def test_signed_get_query_request(server):
+    path = "/?Action=DescribeRegions&Version=2016-11-15&RegionName.1=eu-west-2"
+    headers = sign(server, b"", "ec2", method="GET", path=path)
+    status, _, body = http_request(server, "GET", path, headers=headers)
+    assert status == 200, body
+    assert b"<regionName>eu-west-2</regionName>" in body, body
+    assert b"us-east-1" not in body, body
+
+
+def test_presigned_ec2_url(server):
+    ec2 = boto3_client(server, "ec2")
+    url = ec2.generate_presigned_url("describe_availability_zones",
+                                     Params={"ZoneNames": ["us-east-1c"]}, ExpiresIn=300,
+                                     HttpMethod="GET")
+    status, _, body = http_get(url)
+    assert status == 200, body
+    assert b"<zoneName>us-east-1c</zoneName>" in body, body
+    assert b"us-east-1a" not in body, body
+
+
+def test_presigned_url_with_session_token(server):
+    sts = boto3_client(server, "sts", token="presign-token")
+    url = sts.generate_presigned_url("get_caller_identity", Params={}, ExpiresIn=300,
+                                     HttpMethod="GET")
+    assert "X-Amz-Security-Token=" in url, url
+    status, _, body = http_get(url)
+    assert status == 200, body
+
+
+def test_request_ids_unique(server):
+    sts = boto3_client(server, "sts")
+    ids = {sts.get_caller_identity()["ResponseMetadata"]["RequestId"] for _ in range(10)}
+    assert len(ids) == 10, ids
