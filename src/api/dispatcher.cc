@@ -129,6 +129,7 @@ void Dispatcher::finish(const std::shared_ptr<Call>& call, HttpResponse&& respon
   record.action = call->ctx.action;
   record.remoteAddress = call->request.remoteAddress;
   record.status = response.status;
+  record.arrived = call->ctx.now;
   record.errorCode = errorCode;
   record.micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - call->start).count();
   call->respond(std::move(response));

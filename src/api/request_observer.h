@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/clock.h"
+
 namespace overcast::api {
 
 struct RequestRecord {
@@ -15,6 +17,7 @@ struct RequestRecord {
   int status = 0;
   std::string_view errorCode;  // empty on success
   int64_t micros = 0;          // from arrival to response handed to the socket layer
+  TimePoint arrived;           // the request's arrival (the context's `now`)
 };
 
 class RequestObserver {

@@ -4,17 +4,18 @@
 
 namespace overcast::server {
 
-Metrics::Metrics(std::shared_ptr<spdlog::logger> accessLog, spdlog::level::level_enum accessLevel)
-    : accessLog_(std::move(accessLog)), accessLevel_(accessLevel) {}
+Metrics::Metrics(AccessLog* accessLog) : accessLog_(accessLog) {}
 
 void Metrics::onRequest(const api::RequestRecord& r) {
   std::string_view service = r.service.empty() ? "unknown" : r.service;
   std::string_view action = r.action.empty() ? "unknown" : r.action;
-  if (accessLog_ && accessLog_->should_log(accessLevel_)) {
-    // time (by the logger), account, service, action, status, microseconds
-    accessLog_->log(accessLevel_, "{} {} {} {} {} {}us {} {}", r.remoteAddress,
-                    r.accountId.empty() ? "-" : r.accountId, service, action, r.status, r.micros,
-                    r.errorCode.empty() ? "-" : r.errorCode, r.requestId);
+  if (accessLog_) {
+    // time (added by the log), client, account, service, action, status, microseconds, error, id
+    fmt::memory_buffer line;
+    fmt::format_to(std::back_inserter(line), "{} {} {} {} {} {}us {} {}", r.remoteAddress,
+                   r.accountId.empty() ? "-" : r.accountId, service, action, r.status, r.micros,
+                   r.errorCode.empty() ? "-" : r.errorCode, r.requestId);
+    accessLog_->append(r.arrived, std::string_view(line.data(), line.size()));
   }
   std::lock_guard lock(mu_);
   // Look up by views; the keys' strings are made only the first time a combination is seen.

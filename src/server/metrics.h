@@ -11,16 +11,15 @@
 #include <string>
 #include <tuple>
 
-#include <spdlog/logger.h>
-
 #include "api/request_observer.h"
+#include "server/access_log.h"
 
 namespace overcast::server {
 
 class Metrics final : public api::RequestObserver {
  public:
-  // `accessLog` may be null (no access log).
-  Metrics(std::shared_ptr<spdlog::logger> accessLog, spdlog::level::level_enum accessLevel);
+  // `accessLog` may be null (no access log); it must outlive the Metrics.
+  explicit Metrics(AccessLog* accessLog);
 
   void onRequest(const api::RequestRecord& record) override;
 
@@ -38,8 +37,7 @@ class Metrics final : public api::RequestObserver {
   };
   using Key = std::tuple<std::string, std::string, int>;  // service, action, status
 
-  std::shared_ptr<spdlog::logger> accessLog_;
-  spdlog::level::level_enum accessLevel_;
+  AccessLog* accessLog_;
   mutable std::mutex mu_;
   std::map<Key, uint64_t, std::less<>> requests_;                              // GUARDED_BY(mu_)
   std::map<std::tuple<std::string, std::string>, Latency, std::less<>> latency_;  // GUARDED_BY(mu_)

@@ -10,7 +10,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -21,6 +20,7 @@
 #include "http/http_server.h"
 #include "jobs/worker_pool.h"
 #include "protocol/service_model.h"
+#include "server/access_log.h"
 #include "server/admin_api.h"
 #include "server/local_admin.h"
 #include "server/metrics.h"
@@ -48,18 +48,13 @@ std::string urlOf(const char* scheme, const asio::ip::tcp::endpoint& ep) {
   return std::string(scheme) + "://" + host + ":" + std::to_string(ep.port());
 }
 
-// Logs go to stderr; the access log through an async logger so that request threads only
-// enqueue (an I/O thread never waits on the terminal).
-std::shared_ptr<spdlog::logger> setUpLogging(const ServerConfig& config) {
+// Logs go to stderr. The access log is written there too, in batches (access_log.h), when its
+// level is at or above --log-level.
+std::unique_ptr<AccessLog> setUpLogging(const ServerConfig& config) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("overcast"));
   spdlog::set_level(spdlog::level::from_str(config.logLevel));
-  spdlog::init_thread_pool(8192, 1);
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  auto access = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
-                                                       spdlog::async_overflow_policy::overrun_oldest);
-  access->set_level(spdlog::level::from_str(config.logLevel));  // lines below --log-level are dropped
-  access->set_pattern("%Y-%m-%dT%H:%M:%S.%fZ access %v", spdlog::pattern_time_type::utc);
-  return access;
+  if (spdlog::level::from_str(config.accessLogLevel) < spdlog::level::from_str(config.logLevel)) return nullptr;
+  return std::make_unique<AccessLog>(stderr);
 }
 
 }  // namespace
@@ -92,8 +87,7 @@ int runServer(const ServerConfig& config) {
   auth::Credential localAdmin{"OCLOCALADMIN" + ids->randomHex(4), ids->randomHex(20), "000000000000", true};
   WithLocalAdmin keys(keyCache, localAdmin);
 
-  auto levelOf = [](const std::string& name) { return spdlog::level::from_str(name); };
-  Metrics metrics(accessLog, levelOf(config.accessLogLevel));
+  Metrics metrics(accessLog.get());
 
   api::DispatcherOptions dispatcherOptions;
   dispatcherOptions.verify.acceptAnyKey = config.acceptAnyKey;
@@ -204,7 +198,7 @@ int runServer(const ServerConfig& config) {
   (*db)->close();
   removeLocalAdmin(root);
   spdlog::info("stopped");
-  accessLog->flush();
+  if (accessLog) accessLog->flush();
   spdlog::shutdown();
   return 0;
 }
