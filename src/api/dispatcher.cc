@@ -67,9 +67,8 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
   const protocol::Params noParams;
   const protocol::Params& p = params ? *params : noParams;
 
-  std::optional<auth::SignatureInfo> signature;
-  if (auth::hasSigV4(req))
-    if (auto info = auth::parseSignatureInfo(req)) signature = std::move(*info);
+  // Parsed once: the scope routes the request, then the same information is verified.
+  auto signature = auth::parseSignatureInfo(req);
 
   auto routed = route(req, p, signature ? &*signature : nullptr, models_, options_.defaultRegion, call->route);
   call->ctx.region = call->route.region;
@@ -79,7 +78,8 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
   if (bodyTooLarge)
     return fail(call, Error(ErrorCode::RequestEntityTooLarge, "The request body is larger than this server accepts."));
 
-  auto verified = auth::verify(req, keys_, call->ctx.now, options_.verify);
+  if (!signature) return fail(call, forService(call->route, signature.error()));
+  auto verified = auth::verify(req, std::move(*signature), keys_, call->ctx.now, options_.verify);
   if (!verified) return fail(call, forService(call->route, verified.error()));
   call->ctx.accountId = verified->credential.accountId;
   call->ctx.accessKeyId = verified->credential.accessKeyId;

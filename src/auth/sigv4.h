@@ -74,6 +74,11 @@ struct Verified {
 Result<Verified> verify(const HttpRequest& request, const CredentialStore& keys, TimePoint now,
                         const VerifyOptions& options);
 
+// The same, for a caller that has already parsed the signature information (the dispatcher
+// parses it first, to route by the credential scope).
+Result<Verified> verify(const HttpRequest& request, SignatureInfo info, const CredentialStore& keys, TimePoint now,
+                        const VerifyOptions& options);
+
 // Client side (tests, bench, admin CLI): adds X-Amz-Date, the Host header if missing and
 // Authorization to `request`, signing every header present. `request.target` must already be
 // percent-encoded.

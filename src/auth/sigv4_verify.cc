@@ -74,7 +74,11 @@ Result<Verified> verify(const HttpRequest& request, const CredentialStore& keys,
                         const VerifyOptions& options) {
   auto parsed = parseSignatureInfo(request);
   if (!parsed) return parsed.error();
-  SignatureInfo& info = *parsed;
+  return verify(request, std::move(*parsed), keys, now, options);
+}
+
+Result<Verified> verify(const HttpRequest& request, SignatureInfo info, const CredentialStore& keys, TimePoint now,
+                        const VerifyOptions& options) {
 
   // parseSignatureInfo only returns dates that parse.
   TimePoint requestTime = parseAmzDate(info.amzDate).value_or(TimePoint{});
