@@ -79,7 +79,7 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
     return fail(call, Error(ErrorCode::RequestEntityTooLarge, "The request body is larger than this server accepts."));
 
   if (!signature) return fail(call, forService(call->route, signature.error()));
-  auto verified = auth::verify(req, std::move(*signature), keys_, call->ctx.now, options_.verify);
+  auto verified = auth::verify(req, std::move(*signature), keys_, call->ctx.now, options_.verify, &signingKeys_);
   if (!verified) return fail(call, forService(call->route, verified.error()));
   call->ctx.accountId = verified->credential.accountId;
   call->ctx.accessKeyId = verified->credential.accessKeyId;

@@ -11,6 +11,7 @@
 #include "api/request_observer.h"
 #include "api/service.h"
 #include "auth/credential_store.h"
+#include "auth/signing_key_cache.h"
 #include "auth/sigv4.h"
 #include "core/clock.h"
 #include "core/http_message.h"
@@ -53,6 +54,7 @@ class Dispatcher {
   RequestObserver& observer_;
   const DispatcherOptions options_;
   std::map<std::string, std::unique_ptr<Service>, std::less<>> services_;
+  auth::SigningKeyCache signingKeys_;
 };
 
 }  // namespace overcast::api

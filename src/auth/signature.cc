@@ -3,6 +3,7 @@
 #include <string>
 
 #include "auth/digest.h"
+#include "auth/signing_key_cache.h"
 #include "auth/sigv4.h"
 
 namespace overcast::auth {
@@ -26,17 +27,7 @@ std::string stringToSign(const SignatureInfo& info, std::string_view canonicalRe
 
 std::string computeSignature(std::string_view secretAccessKey, const SignatureInfo& info,
                              std::string_view stringToSign) {
-  std::string secretKey;
-  secretKey.reserve(4 + secretAccessKey.size());
-  secretKey.append("AWS4");
-  secretKey.append(secretAccessKey);
-  HmacSha256 hmac;
-  Sha256Digest key =
-      hmac(reinterpret_cast<const unsigned char*>(secretKey.data()), secretKey.size(), info.scope.date);
-  key = hmac(key, info.scope.region);
-  key = hmac(key, info.scope.service);
-  key = hmac(key, "aws4_request");
-  return toHex(hmac(key, stringToSign));
+  return signWithKey(deriveSigningKey(secretAccessKey, info.scope), stringToSign);
 }
 
 }  // namespace overcast::auth

@@ -74,10 +74,12 @@ struct Verified {
 Result<Verified> verify(const HttpRequest& request, const CredentialStore& keys, TimePoint now,
                         const VerifyOptions& options);
 
+class SigningKeyCache;
+
 // The same, for a caller that has already parsed the signature information (the dispatcher
-// parses it first, to route by the credential scope).
+// parses it first, to route by the credential scope), with an optional cache of derived keys.
 Result<Verified> verify(const HttpRequest& request, SignatureInfo info, const CredentialStore& keys, TimePoint now,
-                        const VerifyOptions& options);
+                        const VerifyOptions& options, SigningKeyCache* signingKeys = nullptr);
 
 // Client side (tests, bench, admin CLI): adds X-Amz-Date, the Host header if missing and
 // Authorization to `request`, signing every header present. `request.target` must already be

@@ -8,6 +8,7 @@
 #include "auth/amz_date.h"
 #include "auth/ascii.h"
 #include "auth/digest.h"
+#include "auth/signing_key_cache.h"
 #include "auth/sigv4.h"
 
 namespace overcast::auth {
@@ -78,7 +79,7 @@ Result<Verified> verify(const HttpRequest& request, const CredentialStore& keys,
 }
 
 Result<Verified> verify(const HttpRequest& request, SignatureInfo info, const CredentialStore& keys, TimePoint now,
-                        const VerifyOptions& options) {
+                        const VerifyOptions& options, SigningKeyCache* signingKeys) {
 
   // parseSignatureInfo only returns dates that parse.
   TimePoint requestTime = parseAmzDate(info.amzDate).value_or(TimePoint{});
@@ -102,8 +103,9 @@ Result<Verified> verify(const HttpRequest& request, SignatureInfo info, const Cr
     return Error(ErrorCode::InvalidClientTokenId, "The security token included in the request is invalid.");
   if (auto r = checkContentSha256(request); !r) return r.error();
 
-  std::string expected = computeSignature(credential->secretAccessKey, info,
-                                          stringToSign(info, canonicalRequest(request, info)));
+  std::string toSign = stringToSign(info, canonicalRequest(request, info));
+  std::string expected = signingKeys ? signWithKey(signingKeys->get(credential->secretAccessKey, info.scope), toSign)
+                                     : computeSignature(credential->secretAccessKey, info, toSign);
   if (!constantTimeEquals(expected, info.signature)) return signatureDoesNotMatch();
   return Verified{std::move(*credential), std::move(info)};
 }
