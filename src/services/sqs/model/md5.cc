@@ -1,0 +1,57 @@
+#include "services/sqs/model/md5.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdint>
+
+namespace overcast::sqs {
+namespace {
+
+// Transport bytes of AWS's attribute encoding (aws-reference.md §A6).
+constexpr unsigned char kTransportString = 1;
+constexpr unsigned char kTransportBinary = 2;
+
+std::string md5Hex(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int size = 0;
+  // EVP_Digest only fails on allocation failure; an empty digest would then be rejected by the
+  // client's own check, which is the honest outcome.
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_md5(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (unsigned int i = 0; i < size; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0x0f]);
+  }
+  return out;
+}
+
+void appendLengthPrefixed(std::string& out, std::string_view bytes) {
+  const auto n = static_cast<uint32_t>(bytes.size());
+  out.push_back(static_cast<char>((n >> 24) & 0xff));
+  out.push_back(static_cast<char>((n >> 16) & 0xff));
+  out.push_back(static_cast<char>((n >> 8) & 0xff));
+  out.push_back(static_cast<char>(n & 0xff));
+  out.append(bytes);
+}
+
+}  // namespace
+
+std::string md5OfBody(std::string_view body) { return md5Hex(body); }
+
+std::string md5OfAttributes(const MessageAttributes& attributes) {
+  if (attributes.empty()) return {};
+  std::string buffer;
+  // std::map iterates in byte order of the names, which is the order AWS digests them in.
+  for (const auto& [name, attribute] : attributes) {
+    appendLengthPrefixed(buffer, name);
+    appendLengthPrefixed(buffer, attribute.dataType);
+    buffer.push_back(static_cast<char>(attribute.binary() ? kTransportBinary : kTransportString));
+    appendLengthPrefixed(buffer, attribute.value);
+  }
+  return md5Hex(buffer);
+}
+
+}  // namespace overcast::sqs
