@@ -1,6 +1,7 @@
 #include "connection.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
@@ -33,14 +34,24 @@ Connection::Connection(asio::io_context& io, asio::ip::tcp::endpoint endpoint,
       builder_(builder),
       stats_(stats),
       window_(window),
-      nextSeq_(static_cast<std::uint64_t>(id) << kSeqConnectionShift) {}
+      nextSeq_(static_cast<std::uint64_t>(id) << kSeqConnectionShift) {
+  if (builder.sessions() != nullptr) session_ = builder.sessions()->make(id, window);
+}
 
 void Connection::start() { beginRequest(); }
 
 void Connection::beginRequest() {
   requestStart_ = Clock::now();
   resent_ = false;
-  if (builder_.perRequest()) {
+  if (session_) {
+    if (session_->finished()) {
+      closeSocket();
+      if (onFinished_) std::exchange(onFinished_, nullptr)();
+      return;
+    }
+    session_->next(request_);
+    wire_ = request_;
+  } else if (builder_.perRequest()) {
     builder_.build(nextSeq_++, request_);
     wire_ = request_;
   } else {
@@ -70,7 +81,7 @@ void Connection::onConnect(const error_code& ec) {
 }
 
 void Connection::send() {
-  parser_.reset();
+  parser_.reset(session_ ? &body_ : nullptr);
   asio::async_write(socket_, asio::buffer(wire_.data(), wire_.size()),
                     [this](const error_code& ec, std::size_t bytes) { onWrite(ec, bytes); });
 }
@@ -142,6 +153,7 @@ void Connection::finishResponse() {
         stats_.firstNon200 = fmt::format("HTTP {}: {}", status, parser_.bodySample());
     }
   }
+  if (session_) session_->onResponse(parser_.status(), body_, window_.contains(now), stats_);
   ++responsesOnSocket_;
   if (parser_.closeAfter()) closeSocket();
   beginRequest();

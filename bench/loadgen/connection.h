@@ -13,6 +13,8 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   void start();
+
+  // Called once when the connection's session is finished (stateful scenarios only).
+  void setOnFinished(std::function<void()> onFinished) { onFinished_ = std::move(onFinished); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -71,6 +76,9 @@ class Connection {
   Clock::time_point requestStart_;
   ResponseParser parser_;
   std::array<char, kReadBufferBytes> readBuffer_{};
+  std::unique_ptr<Session> session_;  // stateful scenarios: builds the requests
+  std::string body_;                  // ... and reads the whole answer
+  std::function<void()> onFinished_;
 };
 
 }  // namespace overcast::bench

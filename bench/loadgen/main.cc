@@ -9,6 +9,9 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <optional>
+
+#include <unistd.h>
 #include <vector>
 
 #include <sys/resource.h>
@@ -23,6 +26,7 @@
 #include "request_builder.h"
 #include "scenario.h"
 #include "setup_exchange.h"
+#include "sqs.h"
 #include "stats.h"
 
 namespace {
@@ -45,6 +49,8 @@ struct Options {
   std::string label;
   int prime = 1;
   double primeTimeout = 60;
+  double drainTimeout = 60;
+  std::string queueName;
 };
 
 std::string jsonEscape(std::string_view s) {
@@ -92,8 +98,21 @@ void runThread(const Options& options, const asio::ip::tcp::endpoint& endpoint,
   for (int i = threadIndex; i < options.connections; i += options.threads)
     connections.push_back(std::make_unique<Connection>(io, endpoint, builder, stats, window,
                                                        static_cast<std::uint32_t>(i)));
-  asio::steady_timer stopAt(io, window.end);
+  // Draining sessions (sqs-cycle) run past the window until each is finished.
+  SessionFactory* sessions = builder.sessions();
+  bool drains = sessions != nullptr && sessions->drains();
+  auto stopTime = window.end;
+  if (drains)
+    stopTime += std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double>(options.drainTimeout));
+  asio::steady_timer stopAt(io, stopTime);
   stopAt.async_wait([&io](const boost::system::error_code&) { io.stop(); });
+  std::size_t running = connections.size();
+  if (drains)
+    for (auto& connection : connections)
+      connection->setOnFinished([&] {
+        if (--running == 0) io.stop();
+      });
   for (auto& connection : connections) connection->start();
   io.run();
 }
@@ -148,7 +167,17 @@ void setUp(const Scenario& scenario, const asio::ip::tcp::endpoint& endpoint,
   builder.setSetupResult(std::move(value));
 }
 
-void report(const Options& options, const Stats& total, double seconds, double cpuSeconds) {
+// The SQS scenarios' extra figures, for the human line and the JSON line.
+struct SqsFigures {
+  bool cycle = false;
+  std::string queueUrl;
+  double drainSeconds = 0;
+  bool drained = true;
+  SqsTally::Result tally;
+};
+
+void report(const Options& options, const Stats& total, double seconds, double cpuSeconds,
+            const std::optional<SqsFigures>& sqs) {
   const auto& h = total.latency;
   double rps = static_cast<double>(total.responses) / seconds;
   fmt::print(
@@ -159,6 +188,14 @@ void report(const Options& options, const Stats& total, double seconds, double c
       options.threads == 1 ? "" : "s", seconds, rps, total.responses, human(h.percentile(0.5)),
       human(h.percentile(0.9)), human(h.percentile(0.99)), human(h.max()), total.non2xx,
       total.non200, total.errors, total.reconnects);
+  if (sqs && sqs->cycle)
+    fmt::print(
+        "overcast-loadgen: sqs cycle: {:.0f} msg/s ({} messages received and deleted in the "
+        "window); correctness over the whole run: {} sent, {} received, {} lost, {} duplicated, "
+        "{} unconfirmed, {} foreign; drain {:.1f} s{}\n",
+        static_cast<double>(total.messages) / seconds, total.messages, sqs->tally.sent,
+        sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
+        sqs->tally.foreign, sqs->drainSeconds, sqs->drained ? "" : " (timed out: not drained)");
   if (!total.firstNon200.empty())
     fmt::print(stderr, "overcast-loadgen: first non-200 response: {}\n", total.firstNon200);
   if (!total.firstError.empty())
@@ -171,20 +208,35 @@ void report(const Options& options, const Stats& total, double seconds, double c
     if (!statuses.empty()) statuses += ",";
     statuses += fmt::format("\"{}\":{}", code, total.statusCounts[code]);
   }
+  std::string extra;
+  if (sqs) {
+    extra = fmt::format(",\"queue_url\":\"{}\"", jsonEscape(sqs->queueUrl));
+    if (sqs->cycle)
+      extra += fmt::format(
+          ",\"messages\":{},\"msg_per_s\":{:.1f},\"sent\":{},\"received\":{},\"lost\":{},"
+          "\"duplicated\":{},\"unconfirmed\":{},\"foreign\":{},\"drain_s\":{:.3f},"
+          "\"drained\":{}",
+          total.messages, static_cast<double>(total.messages) / seconds, sqs->tally.sent,
+          sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
+          sqs->tally.foreign, sqs->drainSeconds, sqs->drained);
+  }
+  const Scenario* scenario = findScenario(options.action);
+  bool signedRequests =
+      !options.noSign && (!scenario->service.empty() || scenario->sqs != SqsMode::kNone);
   fmt::print(
       "{{\"label\":\"{}\",\"action\":\"{}\",\"target\":\"{}:{}\",\"connections\":{},"
       "\"threads\":{},\"duration_s\":{:.3f},\"signed\":{},\"requests\":{},\"rps\":{:.1f},"
       "\"mean_us\":{:.1f},\"p50_us\":{:.1f},\"p90_us\":{:.1f},\"p99_us\":{:.1f},"
       "\"max_us\":{:.1f},\"non2xx\":{},\"non200\":{},\"errors\":{},\"reconnects\":{},"
       "\"bytes_sent\":{},\"bytes_received\":{},\"status\":{{{}}},\"first_non200\":\"{}\","
-      "\"first_error\":\"{}\",\"cpu_s\":{:.3f}}}\n",
+      "\"first_error\":\"{}\",\"cpu_s\":{:.3f}{}}}\n",
       jsonEscape(options.label), jsonEscape(options.action), jsonEscape(options.host),
       options.port, options.connections, options.threads, seconds,
-      !options.noSign && !findScenario(options.action)->service.empty(), total.responses, rps,
+      signedRequests, total.responses, rps,
       micros(h.mean()), micros(h.percentile(0.5)), micros(h.percentile(0.9)),
       micros(h.percentile(0.99)), micros(h.max()), total.non2xx, total.non200, total.errors,
       total.reconnects, total.bytesSent, total.bytesReceived, statuses,
-      jsonEscape(total.firstNon200), jsonEscape(total.firstError), cpuSeconds);
+      jsonEscape(total.firstNon200), jsonEscape(total.firstError), cpuSeconds, extra);
 }
 
 int run(const Options& options) {
@@ -203,7 +255,33 @@ int run(const Options& options) {
   RequestBuilder builder(*scenario, fmt::format("{}:{}", options.host, options.port), signing);
 
   if (!scenario->setupBody.empty()) setUp(*scenario, endpoint, builder);
-  if (options.prime > 0 && !prime(options, endpoint, builder)) return 1;
+
+  // SQS scenarios: a fresh queue for this run (the URL as the server gave it), then sessions.
+  std::optional<SqsRequests> sqsRequests;
+  std::optional<SqsSessions> sqsSessions;
+  std::optional<SqsFigures> sqs;
+  if (scenario->sqs != SqsMode::kNone) {
+    sqsRequests.emplace(scenario->sqsProtocol, builder.hostHeader(), signing.sign,
+                        signing.accessKey, signing.secretKey, signing.region);
+    std::string name = options.queueName;
+    if (name.empty())
+      name = fmt::format("overcast-bench-{}-{}-{}",
+                         scenario->sqs == SqsMode::kCycle ? "cycle" : "send", getpid(),
+                         std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
+    std::string error;
+    sqsRequests->setQueueUrl(sqsCreateQueue(endpoint, *sqsRequests, name, &error));
+    if (!error.empty())
+      fmt::print(stderr, "overcast-loadgen: CreateQueue failed ({}); using {}\n", error,
+                 sqsRequests->queueUrl());
+    sqsSessions.emplace(*scenario, *sqsRequests);
+    builder.setSessions(&*sqsSessions);
+    sqs.emplace();
+    sqs->cycle = scenario->sqs == SqsMode::kCycle;
+    sqs->queueUrl = sqsRequests->queueUrl();
+  }
+  // SQS scenarios are primed by their CreateQueue: a primed send whose successor the priming
+  // connection never reads would count as an unconfirmed message in sqs-cycle's tally.
+  if (options.prime > 0 && !sqs && !prime(options, endpoint, builder)) return 1;
 
   using Clock = std::chrono::steady_clock;
   auto toDuration = [](double seconds) {
@@ -221,11 +299,17 @@ int run(const Options& options) {
     });
   runThread(options, endpoint, builder, window, 0, stats[0]);
   for (auto& thread : threads) thread.join();
+  if (sqs && sqs->cycle) {
+    auto drainedAt = Clock::now();
+    sqs->drainSeconds = std::chrono::duration<double>(drainedAt - window.end).count();
+    sqs->drained = drainedAt < window.end + toDuration(options.drainTimeout);
+    sqs->tally = sqsSessions->tally().result();
+  }
 
   Stats total;
   for (const auto& s : stats) total.merge(s);
   report(options, total, std::chrono::duration<double>(window.end - window.start).count(),
-         cpuSecondsUsed());
+         cpuSecondsUsed(), sqs);
   return total.responses > 0 ? 0 : 1;
 }
 
@@ -264,6 +348,13 @@ int main(int argc, char** argv) {
   app.add_option("--prime-timeout", options.primeTimeout, "seconds to wait for them")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  app.add_option("--drain-timeout", options.drainTimeout,
+                 "sqs-cycle: seconds after the window to drain the queue (receive + delete until "
+                 "empty) before counting lost and duplicated messages")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--queue-name", options.queueName,
+                 "SQS scenarios: the queue to create and use (default: a fresh one per run)");
   app.add_flag("--list", options.list, "list the scenarios and exit");
   CLI11_PARSE(app, argc, argv);
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "scenario.h"
+#include "session.h"
 
 namespace overcast::bench {
 
@@ -24,7 +25,7 @@ class RequestBuilder {
   RequestBuilder(const Scenario& scenario, std::string hostHeader, SigningOptions signing);
 
   // True if every request differs (the scenario has makeBody): call build() for each.
-  bool perRequest() const { return scenario_.makeBody != nullptr; }
+  bool perRequest() const { return scenario_.makeBody != nullptr || sessions_ != nullptr; }
   bool signs() const { return signing_.sign && !scenario_.service.empty(); }
 
   // The request for fixed scenarios, built and signed in the constructor.
@@ -39,6 +40,11 @@ class RequestBuilder {
   void setSetupResult(std::string result) { setupResult_ = std::move(result); }
   const std::string& hostHeader() const { return hostHeader_; }
 
+  // Stateful scenarios (SQS): each connection gets a session from this factory and asks it for
+  // its requests instead of build(). Set before the connections are made.
+  void setSessions(SessionFactory* sessions) { sessions_ = sessions; }
+  SessionFactory* sessions() const { return sessions_; }
+
   // False if this binary was built without a signer (src/auth had no implementation yet).
   static bool signerAvailable();
 
@@ -50,6 +56,7 @@ class RequestBuilder {
   SigningOptions signing_;
   std::string fixed_;
   std::string setupResult_;
+  SessionFactory* sessions_ = nullptr;
 };
 
 }  // namespace overcast::bench

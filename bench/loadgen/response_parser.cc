@@ -40,7 +40,9 @@ constexpr std::uint64_t kMaxChunkSize = std::uint64_t{1} << 40;
 
 }  // namespace
 
-void ResponseParser::reset() {
+void ResponseParser::reset(std::string* body) {
+  body_ = body;
+  if (body_ != nullptr) body_->clear();
   state_ = State::kHeaders;
   error_ = {};
   headerSize_ = 0;
@@ -216,6 +218,7 @@ void ResponseParser::takeBody(const char* data, std::size_t size) {
   std::size_t copy = std::min(size, bodySample_.size() - sampleSize_);
   std::memcpy(bodySample_.data() + sampleSize_, data, copy);
   sampleSize_ += copy;
+  if (body_ != nullptr) body_->append(data, size);
 }
 
 std::size_t ResponseParser::feedChunkSize(const char* data, std::size_t size) {

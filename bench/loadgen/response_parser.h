@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace overcast::bench {
@@ -21,8 +22,9 @@ class ResponseParser {
   static constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
   static constexpr std::size_t kBodySampleBytes = 1024;
 
-  // Forgets everything; call before each response.
-  void reset();
+  // Forgets everything; call before each response. With `body`, the whole body is also
+  // appended there (cleared first), for sessions that read the answer (SQS receipt handles).
+  void reset(std::string* body = nullptr);
 
   // Consumes bytes from the socket. Returns how many were used: fewer than `size` only when
   // the response is complete (the rest is unexpected and the caller may drop it) or on error.
@@ -71,6 +73,7 @@ class ResponseParser {
   std::uint64_t bodyBytes_ = 0;
   std::array<char, kBodySampleBytes> bodySample_{};
   std::size_t sampleSize_ = 0;
+  std::string* body_ = nullptr;
 };
 
 }  // namespace overcast::bench

@@ -64,6 +64,32 @@ constexpr Scenario kScenarios[] = {
         .setupFallback = "http://{host}/000000000000/overcast-bench",
     },
     {
+        .name = "sqs-send",
+        .description = "SQS SendMessage, JSON protocol (AmazonSQS.SendMessage): a unique 256-byte "
+                       "body each, signed per request, to a fresh queue made at setup",
+        .sqs = SqsMode::kSend,
+        .sqsProtocol = SqsProtocol::kJson,
+    },
+    {
+        .name = "sqs-send-query",
+        .description = "sqs-send over the query protocol (Action=SendMessage form)",
+        .sqs = SqsMode::kSend,
+        .sqsProtocol = SqsProtocol::kQuery,
+    },
+    {
+        .name = "sqs-cycle",
+        .description = "SQS JSON protocol, per connection: 10 x SendMessage, ReceiveMessage(10), "
+                       "DeleteMessageBatch of what came back; msg/s, lost and duplicated counted",
+        .sqs = SqsMode::kCycle,
+        .sqsProtocol = SqsProtocol::kJson,
+    },
+    {
+        .name = "sqs-cycle-query",
+        .description = "sqs-cycle over the query protocol",
+        .sqs = SqsMode::kCycle,
+        .sqsProtocol = SqsProtocol::kQuery,
+    },
+    {
         .name = "raw-get",
         .description = "GET / unsigned: the HTTP ceiling (nginx, overcast-fixed-server)",
         .method = "GET",

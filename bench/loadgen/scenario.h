@@ -9,6 +9,10 @@
 
 namespace overcast::bench {
 
+// SQS scenarios run as sessions (sqs.h): a queue made at setup, requests built per connection.
+enum class SqsMode { kNone, kSend, kCycle };
+enum class SqsProtocol { kQuery, kJson };
+
 struct Scenario {
   std::string_view name = {};         // the --action value
   std::string_view description = {};  // one line for --help / --list
@@ -29,6 +33,9 @@ struct Scenario {
   std::string_view setupBody = {};
   std::string_view setupResult = {};    // an XML element name, e.g. "QueueUrl"
   std::string_view setupFallback = {};  // e.g. "http://{host}/000000000000/overcast-bench"
+  // SQS session scenarios (sqs.h); the fields above other than name and description are unused.
+  SqsMode sqs = SqsMode::kNone;
+  SqsProtocol sqsProtocol = SqsProtocol::kJson;
 };
 
 // Every scenario, in --list order.

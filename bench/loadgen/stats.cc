@@ -12,6 +12,7 @@ void Stats::merge(const Stats& other) {
   reconnects += other.reconnects;
   bytesSent += other.bytesSent;
   bytesReceived += other.bytesReceived;
+  messages += other.messages;
   if (firstNon200.empty()) firstNon200 = other.firstNon200;
   if (firstError.empty()) firstError = other.firstError;
 }
