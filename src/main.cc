@@ -55,6 +55,10 @@ int main(int argc, char** argv) {
   serve->add_option("--shutdown-grace", config.shutdownGraceSeconds, "Seconds in-flight requests get on SIGTERM")
       ->envname("OVERCAST_SHUTDOWN_GRACE")->capture_default_str();
 
+  serve->add_option("--sqs-queue-url-host", config.sqsQueueUrlHost,
+                    "host[:port] written in SQS queue URLs (default: the Host the client used)")
+      ->envname("OVERCAST_SQS_QUEUE_URL_HOST");
+
   overcast::admin::AdminCliOptions adminOptions;
   auto* admin = app.add_subcommand("admin", "Manage accounts and access keys");
   overcast::admin::addAdminCommands(*admin, adminOptions);

@@ -1,5 +1,6 @@
 #include "api/dispatcher.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/router.h"
@@ -97,8 +98,17 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
                             "The action " + call->route.action + " is not valid for this web service."));
   }
 
+  // SQS query requests may address the queue by the request path alone (boto 2 does).
+  protocol::Params withQueuePath;
+  const protocol::Params* queryParams = &p;
+  if (model.name() == "sqs" && call->route.wire == Protocol::Query && req.path().size() > 1 &&
+      std::none_of(p.begin(), p.end(), [](const auto& kv) { return kv.first == "QueueUrl"; })) {
+    withQueuePath = p;
+    withQueuePath.emplace_back("QueueUrl", std::string(req.path()));
+    queryParams = &withQueuePath;
+  }
   auto input = call->route.wire == Protocol::Json ? protocol::decodeJsonInput(model, *op, req.body)
-                                                  : protocol::decodeQueryInput(model, *op, call->route.wire, p);
+                                                  : protocol::decodeQueryInput(model, *op, call->route.wire, *queryParams);
   if (!input) return fail(call, input.error());
 
   // EC2's DryRun: the caller is authorized (every key may call every action), so say so.

@@ -25,6 +25,7 @@ struct ServerConfig {
   int requestTimeoutSeconds = 30;
   size_t maxConnections = 10000;
   int shutdownGraceSeconds = 10;
+  std::string sqsQueueUrlHost;  // host[:port] in SQS queue URLs; empty = the request's Host header
 };
 
 }  // namespace overcast::server

@@ -21,6 +21,7 @@
 #include "jobs/worker_pool.h"
 #include "protocol/service_model.h"
 #include "server/access_log.h"
+#include "server/asio_scheduler.h"
 #include "server/admin_api.h"
 #include "server/local_admin.h"
 #include "server/metrics.h"
@@ -28,6 +29,7 @@
 #include "server/tls.h"
 #include "server/version.h"
 #include "services/ec2/ec2_service.h"
+#include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 #include "store/data_dir.h"
 #include "store/sqlite/sqlite_store.h"
@@ -95,21 +97,28 @@ int runServer(const ServerConfig& config) {
   dispatcherOptions.verify.maxClockSkew = std::chrono::seconds(config.maxClockSkewSeconds);
   dispatcherOptions.defaultRegion = config.region;
   api::Dispatcher dispatcher(**models, keys, clock, *ids, metrics, dispatcherOptions);
+  asio::io_context io(static_cast<int>(threads));
+  AsioScheduler scheduler(io);
+
   dispatcher.addService(sts::makeStsService());
   dispatcher.addService(ec2::makeEc2Service({config.uniformAzMapping}));
+  sqs::SqsOptions sqsOptions;
+  sqsOptions.queueUrlHost = config.sqsQueueUrlHost;
+  auto sqsService = sqs::makeSqsService(**db, scheduler, clock, *ids, sqsOptions);
+  if (!sqsService) return fail(sqsService.error().message());
+  dispatcher.addService(std::move(*sqsService));
 
   jobs::WorkerPoolOptions workerOptions;
   jobs::WorkerPool workers(**db, clock, workerOptions);
   if (auto started = workers.start(); !started) return fail(started.error().message());
 
-  asio::io_context io(static_cast<int>(threads));
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
   AdminApi admin(accounts, keys, clock, dispatcherOptions.verify, blocking);
 
   OpsInfo info;
   info.version = kVersion;
   info.dataDir = root.string();
-  info.services = {"ec2", "sts"};
+  info.services = {"ec2", "sqs", "sts"};
   info.started = std::chrono::steady_clock::now();
   info.jobQueueDepth = [&workers]() -> size_t {
     auto depth = workers.queueDepth();

@@ -44,6 +44,36 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 );
 )sql"},
+    Migration{2, "sqs queues and messages", R"sql(
+CREATE TABLE sqs_queues (
+  queue_id    INTEGER PRIMARY KEY,
+  account_id  TEXT NOT NULL,
+  region      TEXT NOT NULL,
+  name        TEXT NOT NULL,
+  settings    TEXT NOT NULL,
+  tags        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  modified_at INTEGER NOT NULL,
+  UNIQUE (account_id, region, name)
+);
+CREATE TABLE sqs_messages (
+  queue_id         INTEGER NOT NULL,
+  seq              INTEGER NOT NULL,
+  message_id       BLOB NOT NULL,
+  body             BLOB NOT NULL,
+  attributes       BLOB,
+  md5_body         BLOB NOT NULL,
+  md5_attributes   BLOB,
+  sender_id        TEXT NOT NULL,
+  sent_at          INTEGER NOT NULL,
+  visible_at       INTEGER NOT NULL,
+  receive_count    INTEGER NOT NULL DEFAULT 0,
+  first_receive_at INTEGER NOT NULL DEFAULT 0,
+  group_id         TEXT,
+  dedup_id         TEXT,
+  PRIMARY KEY (queue_id, seq)
+);
+)sql"},
 };
 
 }  // namespace

@@ -1,0 +1,204 @@
+// DeleteMessage(Batch) and ChangeMessageVisibility(Batch). Deletes are durable before the
+// answer; visibility changes are recorded lazily (a crash can only make a message visible early).
+#include <regex>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "services/sqs/model/receipt_handle.h"
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_store.h"
+
+namespace overcast::sqs {
+namespace {
+
+constexpr int64_t kMaxVisibilitySeconds = 43200;
+constexpr size_t kMaxBatchEntries = 10;
+
+struct Handle {
+  int64_t sequence;
+  int64_t receiveCount;
+  uint64_t nonce;
+};
+
+Result<Handle> handleFor(const Queue& queue, const std::string& text) {
+  auto invalid = [&] {
+    return Error(ErrorCode::ReceiptHandleIsInvalid,
+                 "The input receipt handle \"" + text + "\" is not a valid receipt handle.");
+  };
+  auto h = decodeReceiptHandle(text);
+  if (!h) return h.error();
+  if (h->queueId != queue.identity().queueId || h->nonce.size() != 16) return invalid();
+  uint64_t nonce = 0;
+  for (char c : h->nonce) {
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+    if (d < 0) return invalid();
+    nonce = nonce * 16 + static_cast<uint64_t>(d);
+  }
+  return Handle{h->sequence, h->receiveCount, nonce};
+}
+
+// Entries of a batch: present, at most 10, ids distinct and well-formed.
+Result<const json::array*> batchEntries(const json::object& in, const char* entryName) {
+  auto* entries = in.if_contains("Entries");
+  if (!entries || !entries->is_array() || entries->get_array().empty())
+    return Error(ErrorCode::EmptyBatchRequest,
+                 std::string("There should be at least one ") + entryName + " in the request.");
+  const auto& list = entries->get_array();
+  if (list.size() > kMaxBatchEntries)
+    return Error(ErrorCode::TooManyEntriesInBatchRequest,
+                 "Maximum number of entries per request are 10. You have sent " + std::to_string(list.size()) + ".");
+  static const std::regex kIdPattern("[A-Za-z0-9_-]{1,80}");
+  std::set<std::string> ids;
+  for (const auto& e : list) {
+    std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
+    if (!std::regex_match(id, kIdPattern))
+      return Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
+                                                   "hyphens and underscores. It can be at most 80 letters long.");
+    if (!ids.insert(id).second) return Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated.");
+  }
+  return &list;
+}
+
+json::object failure(const std::string& id, const Error& e) {
+  return json::object{{"Id", id}, {"SenderFault", true}, {"Code", e.wireCode()}, {"Message", e.message()}};
+}
+
+}  // namespace
+
+void SqsCore::deleteMessage(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto handle = handleFor(*q, stringOf(in, "ReceiptHandle"));
+  if (!handle) return reply(handle.error());
+  // A handle from an earlier receive "succeeds but the message might not be deleted" (AWS):
+  // only the live receive's handle deletes. An already deleted message: success.
+  if (q->check(handle->sequence, handle->receiveCount, handle->nonce) != Queue::HandleState::Current ||
+      !q->beginDelete(handle->sequence))
+    return reply(Output{});
+  const int64_t seq = handle->sequence;
+  store_.write([id = q->identity().queueId, seq](store::WriteTxn& txn) { return sqs::deleteMessage(txn, id, seq); },
+               [q, seq, reply = std::move(reply)](Result<void> done) {
+                 q->finishDelete(seq, done.ok());
+                 reply(done ? Result<Output>(Output{}) : Result<Output>(done.error()));
+               });
+}
+
+void SqsCore::deleteMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto entries = batchEntries(in, "DeleteMessageBatchRequestEntry");
+  if (!entries) return reply(entries.error());
+  json::array failed;
+  auto succeeded = std::make_shared<std::vector<std::string>>();
+  auto deleting = std::make_shared<std::vector<int64_t>>();
+  for (const auto& e : **entries) {
+    const auto& entry = e.get_object();
+    const std::string id = stringOf(entry, "Id");
+    auto handle = handleFor(*q, stringOf(entry, "ReceiptHandle"));
+    if (!handle) {
+      failed.push_back(failure(id, handle.error()));
+      continue;
+    }
+    succeeded->push_back(id);
+    if (q->check(handle->sequence, handle->receiveCount, handle->nonce) == Queue::HandleState::Current &&
+        q->beginDelete(handle->sequence))
+      deleting->push_back(handle->sequence);
+  }
+  auto answer = [succeeded, failed = std::move(failed)] {
+    json::array ok;
+    for (const auto& id : *succeeded) ok.push_back(json::object{{"Id", id}});
+    return Output{{"Successful", std::move(ok)}, {"Failed", failed}};
+  };
+  if (deleting->empty()) return reply(answer());
+  store_.write(
+      [id = q->identity().queueId, deleting](store::WriteTxn& txn) -> Result<void> {
+        for (int64_t seq : *deleting)
+          if (auto r = sqs::deleteMessage(txn, id, seq); !r) return r;
+        return {};
+      },
+      [q, deleting, answer, reply = std::move(reply)](Result<void> done) {
+        for (int64_t seq : *deleting) q->finishDelete(seq, done.ok());
+        if (!done) return reply(done.error());
+        reply(answer());
+      });
+}
+
+namespace {
+
+// Checks and applies one visibility change; returns the new metadata to record.
+Result<MessageMeta> changeOne(Queue& q, const std::string& receiptHandle, std::optional<int64_t> seconds, Millis now) {
+  auto handle = handleFor(q, receiptHandle);
+  if (!handle) return handle.error();
+  if (!seconds) return Error(ErrorCode::MissingParameter, "The request must contain the parameter VisibilityTimeout.");
+  if (*seconds < 0 || *seconds > kMaxVisibilitySeconds)
+    return Error(ErrorCode::InvalidParameterValue, "Value " + std::to_string(*seconds) +
+                                                       " for parameter VisibilityTimeout is invalid. Reason: Must be "
+                                                       "between 0 and 43200.");
+  if (q.check(handle->sequence, handle->receiveCount, handle->nonce) != Queue::HandleState::Current)
+    return Error(ErrorCode::InvalidParameterValue,
+                 "Value " + receiptHandle + " for parameter ReceiptHandle is invalid. Reason: Message does not exist "
+                 "or is not available for visibility timeout change.");
+  auto meta = q.find(handle->sequence);
+  if (!meta) return Error(ErrorCode::InvalidParameterValue, "Message does not exist.");
+  if (meta->visibleAt <= now)
+    return Error(ErrorCode::MessageNotInflight, "Message is not in flight: it must be received and not yet visible.");
+  const Millis visibleAt = now + *seconds * 1000;
+  if (visibleAt - meta->receivedAt > kMaxVisibilitySeconds * 1000)
+    return Error(ErrorCode::InvalidParameterValue,
+                 "Value " + std::to_string(*seconds) + " for parameter VisibilityTimeout is invalid. Reason: Total "
+                 "VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+  if (!q.changeVisibility(handle->sequence, visibleAt))
+    return Error(ErrorCode::InvalidParameterValue, "Message does not exist.");
+  meta->visibleAt = visibleAt;
+  return *meta;
+}
+
+}  // namespace
+
+Result<Output> SqsCore::changeMessageVisibility(const RequestContext& ctx, const json::object& in) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return queue.error();
+  auto changed = changeOne(**queue, stringOf(in, "ReceiptHandle"), intOf(in, "VisibilityTimeout"), now());
+  if (!changed) return changed.error();
+  auto meta = std::make_shared<MessageMeta>(std::move(*changed));
+  store_.write([id = (*queue)->identity().queueId, meta](store::WriteTxn& txn) { return recordVisibility(txn, id, *meta); },
+               [](Result<void>) {});
+  if (meta->visibleAt <= now()) wakeWaiters(*queue);
+  return Output{};
+}
+
+Result<Output> SqsCore::changeMessageVisibilityBatch(const RequestContext& ctx, const json::object& in) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return queue.error();
+  auto entries = batchEntries(in, "ChangeMessageVisibilityBatchRequestEntry");
+  if (!entries) return entries.error();
+  json::array ok, failed;
+  auto metas = std::make_shared<std::vector<MessageMeta>>();
+  for (const auto& e : **entries) {
+    const auto& entry = e.get_object();
+    const std::string id = stringOf(entry, "Id");
+    auto changed = changeOne(**queue, stringOf(entry, "ReceiptHandle"), intOf(entry, "VisibilityTimeout"), now());
+    if (!changed) {
+      failed.push_back(failure(id, changed.error()));
+      continue;
+    }
+    metas->push_back(std::move(*changed));
+    ok.push_back(json::object{{"Id", id}});
+  }
+  if (!metas->empty()) {
+    store_.write(
+        [id = (*queue)->identity().queueId, metas](store::WriteTxn& txn) -> Result<void> {
+          for (const auto& m : *metas)
+            if (auto r = recordVisibility(txn, id, m); !r) return r;
+          return {};
+        },
+        [](Result<void>) {});
+    wakeWaiters(*queue);
+  }
+  return Output{{"Successful", std::move(ok)}, {"Failed", std::move(failed)}};
+}
+
+}  // namespace overcast::sqs

@@ -1,0 +1,210 @@
+#include "services/sqs/queue.h"
+
+#include <fmt/format.h>
+
+#include "services/sqs/model/names.h"
+
+namespace overcast::sqs {
+
+namespace {
+
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string hexText(const Bytes16& digest) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (size_t i = 0; i < 16; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+std::optional<Bytes16> parseHex16(std::string_view hex) {
+  if (hex.size() != 32) return std::nullopt;
+  Bytes16 out{};
+  for (size_t i = 0; i < 16; ++i) {
+    int hi = hexDigit(hex[2 * i]), lo = hexDigit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<uint8_t>(hi * 16 + lo);
+  }
+  return out;
+}
+
+std::string messageIdText(const Bytes16& id) {
+  std::string h = hexText(id);
+  return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
+}
+
+std::optional<Bytes16> parseMessageId(std::string_view text) {
+  std::string hex;
+  hex.reserve(32);
+  for (char c : text)
+    if (c != '-') hex.push_back(c);
+  return parseHex16(hex);
+}
+
+Queue::Queue(QueueIdentity identity, QueueSettings settings, std::map<std::string, std::string> tags, Millis createdAt,
+             Millis modifiedAt, std::atomic<int64_t>* cachedBodyBytes)
+    : identity_(std::move(identity)),
+      createdAt_(createdAt),
+      cachedBodyBytes_(cachedBodyBytes),
+      settings_(std::move(settings)),
+      tags_(std::move(tags)),
+      modifiedAt_(modifiedAt) {}
+
+std::string Queue::arn() const { return queueArn(identity_.region, identity_.accountId, identity_.name); }
+
+QueueSettings Queue::settings() const {
+  std::lock_guard lock(mu_);
+  return settings_;
+}
+
+void Queue::setSettings(QueueSettings settings, Millis modifiedAt) {
+  std::lock_guard lock(mu_);
+  settings_ = std::move(settings);
+  modifiedAt_ = modifiedAt;
+}
+
+std::map<std::string, std::string> Queue::tags() const {
+  std::lock_guard lock(mu_);
+  return tags_;
+}
+
+void Queue::setTags(std::map<std::string, std::string> tags) {
+  std::lock_guard lock(mu_);
+  tags_ = std::move(tags);
+}
+
+Millis Queue::modifiedAt() const {
+  std::lock_guard lock(mu_);
+  return modifiedAt_;
+}
+
+int64_t Queue::nextSequence() {
+  std::lock_guard lock(mu_);
+  return nextSequence_++;
+}
+
+void Queue::add(MessageMeta meta) {
+  std::lock_guard lock(mu_);
+  if (meta.sequence >= nextSequence_) nextSequence_ = meta.sequence + 1;
+  if (!meta.deleting) order_.emplace(meta.visibleAt, meta.sequence);
+  messages_.emplace(meta.sequence, std::move(meta));
+}
+
+std::vector<Received> Queue::receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
+                                     std::vector<int64_t>& expired) {
+  std::vector<Received> out;
+  std::lock_guard lock(mu_);
+  const Millis retentionMs = settings_.messageRetentionPeriod * 1000;
+  auto it = order_.begin();
+  while (it != order_.end() && static_cast<int>(out.size()) < max && it->first <= now) {
+    auto m = messages_.find(it->second);
+    it = order_.erase(it);
+    if (m == messages_.end()) continue;
+    MessageMeta& meta = m->second;
+    if (meta.sentAt + retentionMs <= now) {  // past retention: gone, as if deleted
+      meta.deleting = true;
+      expired.push_back(meta.sequence);
+      continue;
+    }
+    ++meta.receiveCount;
+    if (meta.firstReceiveAt == 0) meta.firstReceiveAt = now;
+    meta.receivedAt = now;
+    meta.visibleAt = now + visibilityMs;
+    meta.nonce = nonce();
+    out.push_back(Received{meta});
+  }
+  for (const auto& r : out) order_.emplace(r.meta.visibleAt, r.meta.sequence);
+  return out;
+}
+
+Queue::HandleState Queue::check(int64_t sequence, int64_t receiveCount, uint64_t nonce) const {
+  std::lock_guard lock(mu_);
+  auto m = messages_.find(sequence);
+  if (m == messages_.end() || m->second.deleting) return HandleState::Gone;
+  if (m->second.receiveCount == receiveCount && m->second.nonce == nonce) return HandleState::Current;
+  return HandleState::Stale;
+}
+
+bool Queue::beginDelete(int64_t sequence) {
+  std::lock_guard lock(mu_);
+  auto m = messages_.find(sequence);
+  if (m == messages_.end() || m->second.deleting) return false;
+  order_.erase({m->second.visibleAt, sequence});
+  m->second.deleting = true;
+  return true;
+}
+
+void Queue::finishDelete(int64_t sequence, bool ok) {
+  std::lock_guard lock(mu_);
+  auto m = messages_.find(sequence);
+  if (m == messages_.end()) return;
+  if (ok) {
+    release(m->second);
+    messages_.erase(m);
+    return;
+  }
+  m->second.deleting = false;
+  order_.emplace(m->second.visibleAt, sequence);
+}
+
+bool Queue::changeVisibility(int64_t sequence, Millis visibleAt) {
+  std::lock_guard lock(mu_);
+  auto m = messages_.find(sequence);
+  if (m == messages_.end() || m->second.deleting) return false;
+  order_.erase({m->second.visibleAt, sequence});
+  m->second.visibleAt = visibleAt;
+  order_.emplace(visibleAt, sequence);
+  return true;
+}
+
+std::optional<MessageMeta> Queue::find(int64_t sequence) const {
+  std::lock_guard lock(mu_);
+  auto m = messages_.find(sequence);
+  if (m == messages_.end() || m->second.deleting) return std::nullopt;
+  return m->second;
+}
+
+void Queue::release(const MessageMeta& meta) {
+  if (cachedBodyBytes_ && meta.body) cachedBodyBytes_->fetch_sub(static_cast<int64_t>(meta.bodyBytes));
+}
+
+void Queue::clear() {
+  std::lock_guard lock(mu_);
+  for (const auto& [seq, meta] : messages_) release(meta);
+  messages_.clear();
+  order_.clear();
+}
+
+QueueCounts Queue::counts(Millis now) const {
+  std::lock_guard lock(mu_);
+  QueueCounts c;
+  for (const auto& [visibleAt, seq] : order_) {
+    if (visibleAt <= now) {
+      ++c.visible;
+      continue;
+    }
+    auto m = messages_.find(seq);
+    if (m != messages_.end() && m->second.receiveCount > 0) ++c.inFlight;
+    else ++c.delayed;
+  }
+  return c;
+}
+
+std::optional<Millis> Queue::nextVisibleAt(Millis now) const {
+  std::lock_guard lock(mu_);
+  auto it = order_.upper_bound({now, INT64_MAX});
+  if (it == order_.end()) return std::nullopt;
+  return it->first;
+}
+
+}  // namespace overcast::sqs

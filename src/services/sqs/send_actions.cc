@@ -1,0 +1,212 @@
+// SendMessage and SendMessageBatch: a message is durable before the answer.
+#include <regex>
+#include <set>
+
+#include "services/sqs/model/message_rules.h"
+#include "services/sqs/model/names.h"
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_store.h"
+
+namespace overcast::sqs {
+namespace {
+
+constexpr int64_t kMaxDelaySeconds = 900;
+constexpr size_t kMaxBatchEntries = 10;
+constexpr size_t kMaxBatchEntryIdLength = 80;
+
+Error invalid(std::string message) { return Error(ErrorCode::InvalidParameterValue, std::move(message)); }
+
+// MessageAttributes / MessageSystemAttributes input -> attributes; AWS's messages.
+Result<MessageAttributes> parseAttributes(const json::object& in, std::string_view member) {
+  MessageAttributes out;
+  auto* v = in.if_contains(member);
+  if (!v || !v->is_object()) return out;
+  for (const auto& [key, value] : v->get_object()) {
+    std::string name(key);
+    if (!value.is_object()) return invalid("The message attribute '" + name + "' is invalid.");
+    const auto& a = value.get_object();
+    MessageAttribute attr;
+    attr.dataType = stringOf(a, "DataType");
+    if (attr.dataType.empty())
+      return invalid("The message attribute '" + name + "' must contain non-empty message attribute type.");
+    const bool binary = attr.binary();
+    const char* field = binary ? "BinaryValue" : "StringValue";
+    auto* raw = a.if_contains(field);
+    if (!raw || !raw->is_string() || raw->get_string().empty())
+      return invalid("The message attribute '" + name + "' must contain non-empty message attribute value for "
+                     "message attribute type '" + attr.dataType.substr(0, attr.dataType.find('.')) + "'.");
+    attr.value = std::string(raw->get_string());
+    out.emplace(std::move(name), std::move(attr));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Everything about one message that can be checked before it is stored.
+struct PreparedMessage {
+  StoredMessage stored;
+  std::string md5OfSystemAttributes;
+  size_t size = 0;
+};
+
+static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx, const Queue& queue,
+                                       const QueueSettings& settings, const json::object& in) {
+  const std::string body = stringOf(in, "MessageBody");
+  if (body.empty()) return invalid("The request must contain the parameter MessageBody.");
+  if (auto ok = validateBody(body); !ok) return ok.error();
+  auto attributes = parseAttributes(in, "MessageAttributes");
+  if (!attributes) return attributes.error();
+  if (auto ok = validateMessageAttributes(*attributes); !ok) return ok.error();
+  auto system = parseAttributes(in, "MessageSystemAttributes");
+  if (!system) return system.error();
+  for (const auto& [name, a] : *system)
+    if (name != "AWSTraceHeader") return invalid("Message system attribute name '" + name + "' is invalid.");
+
+  PreparedMessage p;
+  p.size = messageSize(body, *attributes);
+  if (static_cast<int64_t>(p.size) > settings.maximumMessageSize)
+    return invalid("One or more parameters are invalid. Reason: Message must be shorter than " +
+                   std::to_string(settings.maximumMessageSize) + " bytes.");
+
+  const bool fifo = settings.fifoQueue;
+  auto delay = intOf(in, "DelaySeconds");
+  if (delay && (*delay < 0 || *delay > kMaxDelaySeconds))
+    return invalid("Value " + std::to_string(*delay) + " for parameter DelaySeconds is invalid. Reason: must be "
+                   "between 0 and 900, if provided.");
+  if (fifo && delay)
+    return invalid("Value " + std::to_string(*delay) + " for parameter DelaySeconds is invalid. Reason: The request "
+                   "include parameter that is not valid for this queue type.");
+  const std::string groupId = stringOf(in, "MessageGroupId");
+  const std::string dedupId = stringOf(in, "MessageDeduplicationId");
+  if (fifo && groupId.empty())
+    return Error(ErrorCode::MissingParameter, "The request must contain the parameter MessageGroupId.");
+  if (!fifo && !dedupId.empty())
+    return invalid("The request include parameter that is not valid for this queue type");
+  if (fifo && dedupId.empty() && !settings.contentBasedDeduplication)
+    return invalid("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId "
+                   "provided explicitly");
+
+  const Millis now = toMillis(ctx.now);
+  MessageMeta& m = p.stored.meta;
+  m.sequence = const_cast<Queue&>(queue).nextSequence();
+  if (auto id = parseMessageId(core.ids().uuid())) m.messageId = *id;
+  m.sentAt = now;
+  m.visibleAt = now + delay.value_or(settings.delaySeconds) * 1000;
+  m.bodyBytes = static_cast<uint32_t>(body.size());
+  if (auto md5 = parseHex16(md5OfBody(body))) m.md5OfBody = *md5;
+  if (!attributes->empty()) {
+    m.hasAttributes = true;
+    if (auto md5 = parseHex16(md5OfAttributes(*attributes))) m.md5OfAttributes = *md5;
+    m.attributes = std::make_shared<const MessageAttributes>(std::move(*attributes));
+  }
+  if (!system->empty()) p.md5OfSystemAttributes = md5OfAttributes(*system);
+  m.senderId = ctx.accountId;
+  m.groupId = groupId;
+  m.body = std::make_shared<const std::string>(body);
+  p.stored.dedupId = dedupId;
+  return p;
+}
+
+static json::object sendResult(const PreparedMessage& p) {
+  const MessageMeta& m = p.stored.meta;
+  json::object out{{"MessageId", messageIdText(m.messageId)}, {"MD5OfMessageBody", hexText(m.md5OfBody)}};
+  if (m.hasAttributes) out["MD5OfMessageAttributes"] = hexText(m.md5OfAttributes);
+  if (!p.md5OfSystemAttributes.empty()) out["MD5OfMessageSystemAttributes"] = p.md5OfSystemAttributes;
+  return out;
+}
+
+void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto prepared = prepare(*this, ctx, *q, q->settings(), in);
+  if (!prepared) return reply(prepared.error());
+  auto p = std::make_shared<PreparedMessage>(std::move(*prepared));
+  store_.write([id = q->identity().queueId, p](store::WriteTxn& txn) { return insertMessage(txn, id, p->stored); },
+               [this, q, p, reply = std::move(reply)](Result<void> done) {
+                 if (!done) return reply(done.error());
+                 reply(sendResult(*p));
+                 MessageMeta meta = p->stored.meta;
+                 if (!reserveBody(meta.bodyBytes)) meta.body.reset();
+                 q->add(std::move(meta));
+                 wakeWaiters(q);
+               });
+}
+
+void SqsCore::sendMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto* entries = in.if_contains("Entries");
+  if (!entries || !entries->is_array() || entries->get_array().empty())
+    return reply(Error(ErrorCode::EmptyBatchRequest, "There should be at least one SendMessageBatchRequestEntry in "
+                                                     "the request."));
+  const auto& list = entries->get_array();
+  if (list.size() > kMaxBatchEntries)
+    return reply(Error(ErrorCode::TooManyEntriesInBatchRequest, "Maximum number of entries per request are 10. You "
+                                                                "have sent " + std::to_string(list.size()) + "."));
+  static const std::regex kIdPattern("[A-Za-z0-9_-]+");
+  std::set<std::string> ids;
+  for (const auto& e : list) {
+    std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
+    if (id.empty() || id.size() > kMaxBatchEntryIdLength || !std::regex_match(id, kIdPattern))
+      return reply(Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
+                                                         "hyphens and underscores. It can be at most 80 letters long."));
+    if (!ids.insert(id).second)
+      return reply(Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated."));
+  }
+  const QueueSettings settings = q->settings();
+  struct Entry {
+    std::string id;
+    PreparedMessage message;
+  };
+  auto ok = std::make_shared<std::vector<Entry>>();
+  json::array failed;
+  size_t total = 0;
+  for (const auto& e : list) {
+    const auto& entry = e.get_object();
+    auto prepared = prepare(*this, ctx, *q, settings, entry);
+    if (!prepared) {
+      failed.push_back(json::object{{"Id", stringOf(entry, "Id")},
+                                    {"SenderFault", true},
+                                    {"Code", prepared.error().wireCode()},
+                                    {"Message", prepared.error().message()}});
+      continue;
+    }
+    total += prepared->size;
+    ok->push_back(Entry{stringOf(entry, "Id"), std::move(*prepared)});
+  }
+  if (static_cast<int64_t>(total) > settings.maximumMessageSize)
+    return reply(Error(ErrorCode::BatchRequestTooLong, "Batch requests cannot be longer than " +
+                                                           std::to_string(settings.maximumMessageSize) + " bytes. You "
+                                                           "have sent " + std::to_string(total) + " bytes."));
+  auto answer = [ok, failed = std::move(failed)]() {
+    json::array successful;
+    for (const auto& e : *ok) {
+      auto r = sendResult(e.message);
+      r["Id"] = e.id;
+      successful.push_back(std::move(r));
+    }
+    return Output{{"Successful", std::move(successful)}, {"Failed", failed}};
+  };
+  if (ok->empty()) return reply(answer());
+  store_.write(
+      [id = q->identity().queueId, ok](store::WriteTxn& txn) -> Result<void> {
+        for (const auto& e : *ok)
+          if (auto r = insertMessage(txn, id, e.message.stored); !r) return r;
+        return {};
+      },
+      [this, q, ok, answer, reply = std::move(reply)](Result<void> done) {
+        if (!done) return reply(done.error());
+        reply(answer());
+        for (const auto& e : *ok) {
+          MessageMeta meta = e.message.stored.meta;
+          if (!reserveBody(meta.bodyBytes)) meta.body.reset();
+          q->add(std::move(meta));
+        }
+        wakeWaiters(q);
+      });
+}
+
+}  // namespace overcast::sqs

@@ -1,0 +1,118 @@
+// SqsCore: the SQS actions and the state they share. Internal to src/services/sqs; the action
+// groups live in their own files (queue_actions.cc, send_actions.cc, receive_actions.cc,
+// message_actions.cc).
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+#include <list>
+#include <memory>
+#include <mutex>
+
+#include <boost/json/object.hpp>
+
+#include "api/service.h"
+#include "core/clock.h"
+#include "core/id_generator.h"
+#include "core/scheduler.h"
+#include "services/sqs/queue_registry.h"
+#include "services/sqs/sqs_service.h"
+#include "store/store.h"
+
+namespace overcast::sqs {
+
+namespace json = boost::json;
+using api::Output;
+using api::Reply;
+
+// A ReceiveMessage waiting for messages (long polling).
+struct Waiter {
+  RequestContext ctx;
+  json::object input;
+  std::shared_ptr<Queue> queue;
+  int max = 1;
+  Millis visibilityMs = 0;
+  Millis deadline = 0;
+  Reply reply;
+  std::mutex mu;      // serializes serving and timing out
+  bool done = false;  // GUARDED_BY(mu)
+};
+
+class SqsCore {
+ public:
+  SqsCore(store::Store& store, Scheduler& scheduler, const Clock& clock, IdGenerator& ids, SqsOptions options);
+
+  Result<void> load();
+
+  // Queues (queue_actions.cc)
+  void createQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  Result<Output> getQueueUrl(const RequestContext& ctx, const json::object& in);
+  Result<Output> listQueues(const RequestContext& ctx, const json::object& in);
+  void deleteQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  void purgeQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  Result<Output> getQueueAttributes(const RequestContext& ctx, const json::object& in);
+  void setQueueAttributes(const RequestContext& ctx, const json::object& in, Reply reply);
+  void tagQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  void untagQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  Result<Output> listQueueTags(const RequestContext& ctx, const json::object& in);
+  Result<Output> listDeadLetterSourceQueues(const RequestContext& ctx, const json::object& in);
+
+  // Sending (send_actions.cc)
+  void sendMessage(const RequestContext& ctx, const json::object& in, Reply reply);
+  void sendMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply);
+
+  // Receiving and long polling (receive_actions.cc)
+  void receiveMessage(const RequestContext& ctx, json::object in, Reply reply);
+
+  // Deleting and visibility (message_actions.cc)
+  void deleteMessage(const RequestContext& ctx, const json::object& in, Reply reply);
+  void deleteMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply);
+  Result<Output> changeMessageVisibility(const RequestContext& ctx, const json::object& in);
+  Result<Output> changeMessageVisibilityBatch(const RequestContext& ctx, const json::object& in);
+
+  // Shared helpers
+  Result<std::shared_ptr<Queue>> queueOf(const RequestContext& ctx, const json::object& in) const;
+  std::string urlOf(const RequestContext& ctx, const Queue& queue) const;
+  Millis now() const { return toMillis(clock_.now()); }
+  // Wakes long-polling receivers of `queue` that can now be served.
+  void wakeWaiters(const std::shared_ptr<Queue>& queue);
+  // Whether a new message body of `bytes` may stay in memory (and counts it if so).
+  bool reserveBody(size_t bytes);
+
+  store::Store& store() { return store_; }
+  IdGenerator& ids() { return ids_; }
+
+ private:
+  // receive_actions.cc
+  bool tryServe(const std::shared_ptr<Waiter>& waiter);
+  void finishWaiter(const std::shared_ptr<Waiter>& waiter, Result<Output> result);
+  Result<Output> buildReceiveOutput(const RequestContext& ctx, const Queue& queue, const json::object& in,
+                                    std::vector<Received>& received);
+  void forgetExpired(const std::shared_ptr<Queue>& queue, std::vector<int64_t> expired);
+  void scheduleCheck(const std::shared_ptr<Queue>& queue, Millis deadline);
+
+  store::Store& store_;
+  Scheduler& scheduler_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+  const SqsOptions options_;
+  QueueRegistry registry_;
+  std::atomic<int64_t> cachedBodyBytes_{0};
+
+  std::mutex waitMu_;
+  std::map<int64_t, std::list<std::shared_ptr<Waiter>>> waiters_;  // GUARDED_BY(waitMu_), by queue id
+
+  std::mutex purgeMu_;
+  std::map<int64_t, Millis> lastPurge_;  // GUARDED_BY(purgeMu_)
+};
+
+// Input helpers
+std::string stringOf(const json::object& in, std::string_view name);
+std::optional<int64_t> intOf(const json::object& in, std::string_view name);
+std::vector<std::string> stringsOf(const json::object& in, std::string_view name);
+std::map<std::string, std::string> stringMapOf(const json::object& in, std::string_view name);
+
+}  // namespace overcast::sqs

@@ -1,0 +1,125 @@
+#include "services/sqs/sqs_service.h"
+
+#include "services/sqs/model/names.h"
+#include "services/sqs/sqs_core.h"
+#include "services/sqs/sqs_store.h"
+
+namespace overcast::sqs {
+
+std::string stringOf(const json::object& in, std::string_view name) {
+  auto* v = in.if_contains(name);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::optional<int64_t> intOf(const json::object& in, std::string_view name) {
+  auto* v = in.if_contains(name);
+  if (v && v->is_int64()) return v->get_int64();
+  return std::nullopt;
+}
+
+std::vector<std::string> stringsOf(const json::object& in, std::string_view name) {
+  std::vector<std::string> out;
+  if (auto* v = in.if_contains(name); v && v->is_array())
+    for (const auto& item : v->get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+std::map<std::string, std::string> stringMapOf(const json::object& in, std::string_view name) {
+  std::map<std::string, std::string> out;
+  if (auto* v = in.if_contains(name); v && v->is_object())
+    for (const auto& [k, val] : v->get_object())
+      if (val.is_string()) out[std::string(k)] = std::string(val.get_string());
+  return out;
+}
+
+SqsCore::SqsCore(store::Store& store, Scheduler& scheduler, const Clock& clock, IdGenerator& ids, SqsOptions options)
+    : store_(store), scheduler_(scheduler), clock_(clock), ids_(ids), options_(std::move(options)) {}
+
+Result<void> SqsCore::load() {
+  return store_.read([&](store::ReadTxn& txn) -> Result<void> {
+    auto queues = loadQueues(txn);
+    if (!queues) return queues.error();
+    for (auto& row : *queues) {
+      auto queue = std::make_shared<Queue>(row.identity, row.settings, row.tags, row.createdAt, row.modifiedAt,
+                                           &cachedBodyBytes_);
+      auto loaded = loadMessages(
+          txn, row.identity.queueId, [this](size_t bytes) { return reserveBody(bytes); },
+          [&](MessageMeta&& meta) { queue->add(std::move(meta)); });
+      if (!loaded) return loaded.error();
+      registry_.add(std::move(queue));
+    }
+    return {};
+  });
+}
+
+bool SqsCore::reserveBody(size_t bytes) {
+  const auto n = static_cast<int64_t>(bytes);
+  if (cachedBodyBytes_.fetch_add(n) + n <= options_.bodyCacheBytes) return true;
+  cachedBodyBytes_.fetch_sub(n);
+  return false;
+}
+
+std::string SqsCore::urlOf(const RequestContext& ctx, const Queue& queue) const {
+  std::string host = options_.queueUrlHost.empty() ? ctx.host : options_.queueUrlHost;
+  if (host.empty()) host = "localhost";
+  return queueUrl(std::string(ctx.tls ? "https://" : "http://") + host, queue.identity().accountId,
+                  queue.identity().name);
+}
+
+Result<std::shared_ptr<Queue>> SqsCore::queueOf(const RequestContext& ctx, const json::object& in) const {
+  auto address = parseQueueUrl(stringOf(in, "QueueUrl"));
+  if (!address) return address.error();
+  // Another account's queue is invisible without a grant (queue policies are not served yet).
+  if (address->account != ctx.accountId)
+    return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  auto queue = registry_.find(address->account, ctx.region, address->name);
+  if (!queue) return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  return queue;
+}
+
+namespace {
+
+class SqsService final : public api::TableService {
+ public:
+  explicit SqsService(std::unique_ptr<SqsCore> core) : core_(std::move(core)) {
+    auto& c = *core_;
+    using Ctx = const RequestContext&;
+    using In = boost::json::object;
+    add("CreateQueue", [&c](Ctx ctx, In in, Reply r) { c.createQueue(ctx, in, std::move(r)); });
+    addSync("GetQueueUrl", [&c](Ctx ctx, const In& in) { return c.getQueueUrl(ctx, in); });
+    addSync("ListQueues", [&c](Ctx ctx, const In& in) { return c.listQueues(ctx, in); });
+    add("DeleteQueue", [&c](Ctx ctx, In in, Reply r) { c.deleteQueue(ctx, in, std::move(r)); });
+    add("PurgeQueue", [&c](Ctx ctx, In in, Reply r) { c.purgeQueue(ctx, in, std::move(r)); });
+    addSync("GetQueueAttributes", [&c](Ctx ctx, const In& in) { return c.getQueueAttributes(ctx, in); });
+    add("SetQueueAttributes", [&c](Ctx ctx, In in, Reply r) { c.setQueueAttributes(ctx, in, std::move(r)); });
+    add("TagQueue", [&c](Ctx ctx, In in, Reply r) { c.tagQueue(ctx, in, std::move(r)); });
+    add("UntagQueue", [&c](Ctx ctx, In in, Reply r) { c.untagQueue(ctx, in, std::move(r)); });
+    addSync("ListQueueTags", [&c](Ctx ctx, const In& in) { return c.listQueueTags(ctx, in); });
+    addSync("ListDeadLetterSourceQueues",
+            [&c](Ctx ctx, const In& in) { return c.listDeadLetterSourceQueues(ctx, in); });
+    add("SendMessage", [&c](Ctx ctx, In in, Reply r) { c.sendMessage(ctx, in, std::move(r)); });
+    add("SendMessageBatch", [&c](Ctx ctx, In in, Reply r) { c.sendMessageBatch(ctx, in, std::move(r)); });
+    add("ReceiveMessage", [&c](Ctx ctx, In in, Reply r) { c.receiveMessage(ctx, std::move(in), std::move(r)); });
+    add("DeleteMessage", [&c](Ctx ctx, In in, Reply r) { c.deleteMessage(ctx, in, std::move(r)); });
+    add("DeleteMessageBatch", [&c](Ctx ctx, In in, Reply r) { c.deleteMessageBatch(ctx, in, std::move(r)); });
+    addSync("ChangeMessageVisibility", [&c](Ctx ctx, const In& in) { return c.changeMessageVisibility(ctx, in); });
+    addSync("ChangeMessageVisibilityBatch",
+            [&c](Ctx ctx, const In& in) { return c.changeMessageVisibilityBatch(ctx, in); });
+  }
+  std::string_view name() const override { return "sqs"; }
+
+ private:
+  std::unique_ptr<SqsCore> core_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<api::Service>> makeSqsService(store::Store& store, Scheduler& scheduler, const Clock& clock,
+                                                     IdGenerator& ids, SqsOptions options) {
+  auto core = std::make_unique<SqsCore>(store, scheduler, clock, ids, std::move(options));
+  if (auto loaded = core->load(); !loaded) return loaded.error();
+  return std::unique_ptr<api::Service>(std::make_unique<SqsService>(std::move(core)));
+}
+
+}  // namespace overcast::sqs

@@ -1,0 +1,232 @@
+#include "services/sqs/sqs_store.h"
+
+#include <boost/json.hpp>
+
+#include "services/sqs/model/names.h"
+
+namespace overcast::sqs {
+
+namespace json = boost::json;
+using store::Blob;
+using store::SqlValue;
+
+namespace {
+
+std::string mapToJson(const std::map<std::string, std::string>& m) {
+  json::object o;
+  for (const auto& [k, v] : m) o[k] = v;
+  return json::serialize(o);
+}
+
+std::map<std::string, std::string> jsonToMap(const std::string& text) {
+  std::map<std::string, std::string> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return out;
+  for (const auto& [k, val] : v.get_object())
+    if (val.is_string()) out[std::string(k)] = std::string(val.get_string());
+  return out;
+}
+
+void putU32(std::string& out, size_t n) {
+  for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xff));
+}
+
+bool getU32(std::string_view& in, size_t& n) {
+  if (in.size() < 4) return false;
+  n = 0;
+  for (int i = 0; i < 4; ++i) n = (n << 8) | static_cast<unsigned char>(in[static_cast<size_t>(i)]);
+  in.remove_prefix(4);
+  return true;
+}
+
+bool getString(std::string_view& in, std::string& out) {
+  size_t n;
+  if (!getU32(in, n) || in.size() < n) return false;
+  out.assign(in.substr(0, n));
+  in.remove_prefix(n);
+  return true;
+}
+
+Bytes16 bytes16(const std::string& s) {
+  Bytes16 out{};
+  if (s.size() == out.size()) std::copy(s.begin(), s.end(), out.begin());
+  return out;
+}
+
+std::string blobOf(const Bytes16& b) { return std::string(b.begin(), b.end()); }
+
+}  // namespace
+
+std::string encodeAttributes(const MessageAttributes& attributes) {
+  std::string out;
+  putU32(out, attributes.size());
+  for (const auto& [name, a] : attributes) {
+    putU32(out, name.size());
+    out += name;
+    putU32(out, a.dataType.size());
+    out += a.dataType;
+    putU32(out, a.value.size());
+    out += a.value;
+  }
+  return out;
+}
+
+std::optional<MessageAttributes> decodeAttributes(std::string_view in) {
+  MessageAttributes out;
+  size_t n;
+  if (!getU32(in, n)) return std::nullopt;
+  for (size_t i = 0; i < n; ++i) {
+    std::string name;
+    MessageAttribute a;
+    if (!getString(in, name) || !getString(in, a.dataType) || !getString(in, a.value)) return std::nullopt;
+    out.emplace(std::move(name), std::move(a));
+  }
+  if (!in.empty()) return std::nullopt;
+  return out;
+}
+
+Result<int64_t> insertQueue(store::WriteTxn& txn, const QueueRow& row) {
+  auto r = txn.exec(
+      "INSERT INTO sqs_queues (account_id, region, name, settings, tags, created_at, modified_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {row.identity.accountId, row.identity.region, row.identity.name, mapToJson(comparableAttributes(row.settings)),
+       mapToJson(row.tags), row.createdAt, row.modifiedAt});
+  if (!r) return r.error();
+  auto id = txn.queryOne("SELECT queue_id FROM sqs_queues WHERE account_id = ? AND region = ? AND name = ?",
+                         {row.identity.accountId, row.identity.region, row.identity.name});
+  if (!id) return id.error();
+  if (!*id) return Error(ErrorCode::InternalFailure, "queue row vanished after insert");
+  return (*id)->integer(0);
+}
+
+Result<void> updateQueue(store::WriteTxn& txn, int64_t queueId, const QueueSettings& settings,
+                         const std::map<std::string, std::string>& tags, Millis modifiedAt) {
+  auto r = txn.exec("UPDATE sqs_queues SET settings = ?, tags = ?, modified_at = ? WHERE queue_id = ?",
+                    {mapToJson(comparableAttributes(settings)), mapToJson(tags), modifiedAt, queueId});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> deleteQueue(store::WriteTxn& txn, int64_t queueId) {
+  if (auto r = deleteAllMessages(txn, queueId); !r) return r;
+  auto r = txn.exec("DELETE FROM sqs_queues WHERE queue_id = ?", {queueId});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> insertMessage(store::WriteTxn& txn, int64_t queueId, const StoredMessage& m) {
+  const MessageMeta& meta = m.meta;
+  SqlValue attributes, md5Attributes, group, dedup;
+  if (meta.attributes && !meta.attributes->empty()) {
+    attributes = Blob{encodeAttributes(*meta.attributes)};
+    md5Attributes = Blob{blobOf(meta.md5OfAttributes)};
+  }
+  if (!meta.groupId.empty()) group = meta.groupId;
+  if (!m.dedupId.empty()) dedup = m.dedupId;
+  auto r = txn.exec(
+      "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {queueId, meta.sequence, Blob{blobOf(meta.messageId)}, Blob{meta.body ? *meta.body : std::string()},
+       attributes, Blob{blobOf(meta.md5OfBody)}, md5Attributes, meta.senderId, meta.sentAt, meta.visibleAt,
+       static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, group, dedup});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> deleteMessage(store::WriteTxn& txn, int64_t queueId, int64_t sequence) {
+  auto r = txn.exec("DELETE FROM sqs_messages WHERE queue_id = ? AND seq = ?", {queueId, sequence});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> deleteAllMessages(store::WriteTxn& txn, int64_t queueId) {
+  auto r = txn.exec("DELETE FROM sqs_messages WHERE queue_id = ?", {queueId});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const MessageMeta& meta) {
+  auto r = txn.exec(
+      "UPDATE sqs_messages SET visible_at = ?, receive_count = ?, first_receive_at = ? WHERE queue_id = ? AND seq = ?",
+      {meta.visibleAt, static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, queueId, meta.sequence});
+  if (!r) return r.error();
+  return {};
+}
+
+Result<std::vector<QueueRow>> loadQueues(store::ReadTxn& txn) {
+  auto rows = txn.query(
+      "SELECT queue_id, account_id, region, name, settings, tags, created_at, modified_at FROM sqs_queues "
+      "ORDER BY queue_id");
+  if (!rows) return rows.error();
+  std::vector<QueueRow> out;
+  for (const auto& r : *rows) {
+    QueueRow q;
+    q.identity = {r.integer(0), r.text(1), r.text(2), r.text(3)};
+    auto settings = applyAttributes(QueueSettings{}, jsonToMap(r.text(4)), /*creating=*/true, isFifoName(r.text(3)));
+    if (!settings)
+      return Error(ErrorCode::InternalFailure,
+                   "stored queue " + r.text(3) + " has unreadable settings: " + settings.error().message());
+    q.settings = std::move(*settings);
+    q.tags = jsonToMap(r.text(5));
+    q.createdAt = r.integer(6);
+    q.modifiedAt = r.integer(7);
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+Result<void> loadMessages(store::ReadTxn& txn, int64_t queueId, const std::function<bool(size_t)>& keepBody,
+                          const std::function<void(MessageMeta&&)>& each) {
+  auto rows = txn.query(
+      "SELECT seq, message_id, length(body), md5_body, md5_attributes, sender_id, sent_at, visible_at, "
+      "receive_count, first_receive_at, group_id, attributes IS NOT NULL FROM sqs_messages WHERE queue_id = ? "
+      "ORDER BY seq",
+      {queueId});
+  if (!rows) return rows.error();
+  for (const auto& r : *rows) {
+    MessageMeta m;
+    m.sequence = r.integer(0);
+    m.messageId = bytes16(r.text(1));
+    m.bodyBytes = static_cast<uint32_t>(r.integer(2));
+    m.md5OfBody = bytes16(r.text(3));
+    m.hasAttributes = r.integer(11) != 0;
+    if (m.hasAttributes) m.md5OfAttributes = bytes16(r.text(4));
+    m.senderId = r.text(5);
+    m.sentAt = r.integer(6);
+    m.visibleAt = r.integer(7);
+    m.receiveCount = static_cast<int32_t>(r.integer(8));
+    m.firstReceiveAt = r.integer(9);
+    m.groupId = r.text(10);
+    // A receive recorded lazily may be older than the crash: such messages are simply visible
+    // again (visible_at is in the past), never lost.
+    if (keepBody(m.bodyBytes)) {
+      auto body = readBody(txn, queueId, m.sequence);
+      if (!body) return body.error();
+      if (*body) {
+        m.body = std::make_shared<const std::string>(std::move((*body)->first));
+        if (m.hasAttributes) m.attributes = std::make_shared<const MessageAttributes>(std::move((*body)->second));
+      }
+    }
+    each(std::move(m));
+  }
+  return {};
+}
+
+Result<std::optional<std::pair<std::string, MessageAttributes>>> readBody(store::ReadTxn& txn, int64_t queueId,
+                                                                          int64_t sequence) {
+  auto row = txn.queryOne("SELECT body, attributes FROM sqs_messages WHERE queue_id = ? AND seq = ?",
+                          {queueId, sequence});
+  if (!row) return row.error();
+  if (!*row) return std::optional<std::pair<std::string, MessageAttributes>>();
+  MessageAttributes attributes;
+  if (!(*row)->isNull(1)) {
+    auto decoded = decodeAttributes((*row)->text(1));
+    if (!decoded) return Error(ErrorCode::InternalFailure, "unreadable stored message attributes");
+    attributes = std::move(*decoded);
+  }
+  return std::optional(std::pair((*row)->text(0), std::move(attributes)));
+}
+
+}  // namespace overcast::sqs
