@@ -104,6 +104,37 @@ def main():
         print()
         print("▲: the load generator used over 90% of its core: that row may measure the "
               "generator as much as the server.")
+    cycle = [r for r in rows if "na" not in r and "msg_per_s" in r]
+    if cycle:
+        print()
+        print("SQS cycle (each connection: 10 × SendMessage, ReceiveMessage of up to 10, "
+              "DeleteMessageBatch of what came back; then the queue is drained and every "
+              "message counted):")
+        print()
+        print("| peer | scenario | conns | msg/s | overcast/fauxqs | server CPU/msg | sent "
+              "| received | lost | duplicated | unconfirmed | drained |")
+        print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+        for r in cycle:
+            peer, action, conns = r["peer"], r["action"], r["connections"]
+            ratio = "—"
+            if peer == "overcast":
+                fq = by_key.get(("fauxqs", "sqs-cycle", conns))
+                ratio = f"{r['msg_per_s'] / fq['msg_per_s']:,.2f}×" if fq and fq["msg_per_s"] else "—"
+            per_req = r.get("server_cpu_us_per_req")
+            per_msg = (per_req * r["requests"] / r["messages"]) if per_req and r["messages"] else None
+            cpu_s = "—" if per_msg is None else (
+                f"{per_msg:.1f} µs" if per_msg < 1000 else f"{per_msg / 1000:.2f} ms")
+            drained = "yes" if r.get("drained") else f"no ({r.get('drain_s', 0):.0f} s)"
+            print(f"| {peer} | {action} | {conns} | {fmt_rps(r['msg_per_s'])} | {ratio} | {cpu_s} "
+                  f"| {r['sent']} | {r['received']} | {r['lost']} | {r['duplicated']} "
+                  f"| {r['unconfirmed']} | {drained} |")
+        print()
+        print("msg/s: messages received and deleted (DeleteMessageBatch successes) per second of "
+              "the measured window. sent/received/lost/duplicated count the whole row (warm-up and "
+              "drain included): lost = a send answered 200 whose message never came back; "
+              "duplicated = receipts beyond a message's first; unconfirmed = received although "
+              "its send was not answered 200. server CPU/msg is approximate (warm-up and drain "
+              "CPU over the window's messages).")
     for r in rows:
         if "na" in r and r["connections"] == min(x["connections"] for x in rows):
             print(f"\nn/a: {r['peer']} on {r['action']}: {r['na']}")
