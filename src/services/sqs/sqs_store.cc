@@ -56,6 +56,59 @@ Bytes16 bytes16(const std::string& s) {
 
 std::string blobOf(const Bytes16& b) { return std::string(b.begin(), b.end()); }
 
+// The stored form of a queue's settings: every field by name (not re-validated on load, so a
+// later change of the rules cannot make a stored queue unreadable).
+std::string settingsToJson(const QueueSettings& s) {
+  return json::serialize(json::object{{"VisibilityTimeout", s.visibilityTimeout},
+                                      {"MaximumMessageSize", s.maximumMessageSize},
+                                      {"MessageRetentionPeriod", s.messageRetentionPeriod},
+                                      {"DelaySeconds", s.delaySeconds},
+                                      {"ReceiveMessageWaitTimeSeconds", s.receiveMessageWaitTimeSeconds},
+                                      {"Policy", s.policy},
+                                      {"RedrivePolicy", s.redrivePolicy},
+                                      {"RedriveAllowPolicy", s.redriveAllowPolicy},
+                                      {"FifoQueue", s.fifoQueue},
+                                      {"ContentBasedDeduplication", s.contentBasedDeduplication},
+                                      {"DeduplicationScope", s.deduplicationScope},
+                                      {"FifoThroughputLimit", s.fifoThroughputLimit},
+                                      {"KmsMasterKeyId", s.kmsMasterKeyId},
+                                      {"KmsDataKeyReusePeriodSeconds", s.kmsDataKeyReusePeriodSeconds},
+                                      {"SqsManagedSseEnabled", s.sqsManagedSseEnabled}});
+}
+
+Result<QueueSettings> settingsFromJson(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return Error(ErrorCode::InternalFailure, "stored queue settings are not a JSON object");
+  const auto& o = v.get_object();
+  QueueSettings s;
+  auto integer = [&](const char* k, int64_t& out) {
+    if (auto* p = o.if_contains(k); p && p->is_int64()) out = p->get_int64();
+  };
+  auto text_ = [&](const char* k, std::string& out) {
+    if (auto* p = o.if_contains(k); p && p->is_string()) out = std::string(p->get_string());
+  };
+  auto boolean = [&](const char* k, bool& out) {
+    if (auto* p = o.if_contains(k); p && p->is_bool()) out = p->get_bool();
+  };
+  integer("VisibilityTimeout", s.visibilityTimeout);
+  integer("MaximumMessageSize", s.maximumMessageSize);
+  integer("MessageRetentionPeriod", s.messageRetentionPeriod);
+  integer("DelaySeconds", s.delaySeconds);
+  integer("ReceiveMessageWaitTimeSeconds", s.receiveMessageWaitTimeSeconds);
+  text_("Policy", s.policy);
+  text_("RedrivePolicy", s.redrivePolicy);
+  text_("RedriveAllowPolicy", s.redriveAllowPolicy);
+  boolean("FifoQueue", s.fifoQueue);
+  boolean("ContentBasedDeduplication", s.contentBasedDeduplication);
+  text_("DeduplicationScope", s.deduplicationScope);
+  text_("FifoThroughputLimit", s.fifoThroughputLimit);
+  text_("KmsMasterKeyId", s.kmsMasterKeyId);
+  integer("KmsDataKeyReusePeriodSeconds", s.kmsDataKeyReusePeriodSeconds);
+  boolean("SqsManagedSseEnabled", s.sqsManagedSseEnabled);
+  return s;
+}
+
 }  // namespace
 
 std::string encodeAttributes(const MessageAttributes& attributes) {
@@ -90,7 +143,7 @@ Result<int64_t> insertQueue(store::WriteTxn& txn, const QueueRow& row) {
   auto r = txn.exec(
       "INSERT INTO sqs_queues (account_id, region, name, settings, tags, created_at, modified_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {row.identity.accountId, row.identity.region, row.identity.name, mapToJson(comparableAttributes(row.settings)),
+      {row.identity.accountId, row.identity.region, row.identity.name, settingsToJson(row.settings),
        mapToJson(row.tags), row.createdAt, row.modifiedAt});
   if (!r) return r.error();
   auto id = txn.queryOne("SELECT queue_id FROM sqs_queues WHERE account_id = ? AND region = ? AND name = ?",
@@ -103,7 +156,7 @@ Result<int64_t> insertQueue(store::WriteTxn& txn, const QueueRow& row) {
 Result<void> updateQueue(store::WriteTxn& txn, int64_t queueId, const QueueSettings& settings,
                          const std::map<std::string, std::string>& tags, Millis modifiedAt) {
   auto r = txn.exec("UPDATE sqs_queues SET settings = ?, tags = ?, modified_at = ? WHERE queue_id = ?",
-                    {mapToJson(comparableAttributes(settings)), mapToJson(tags), modifiedAt, queueId});
+                    {settingsToJson(settings), mapToJson(tags), modifiedAt, queueId});
   if (!r) return r.error();
   return {};
 }
@@ -164,7 +217,7 @@ Result<std::vector<QueueRow>> loadQueues(store::ReadTxn& txn) {
   for (const auto& r : *rows) {
     QueueRow q;
     q.identity = {r.integer(0), r.text(1), r.text(2), r.text(3)};
-    auto settings = applyAttributes(QueueSettings{}, jsonToMap(r.text(4)), /*creating=*/true, isFifoName(r.text(3)));
+    auto settings = settingsFromJson(r.text(4));
     if (!settings)
       return Error(ErrorCode::InternalFailure,
                    "stored queue " + r.text(3) + " has unreadable settings: " + settings.error().message());
