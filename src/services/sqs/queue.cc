@@ -100,31 +100,78 @@ void Queue::add(MessageMeta meta) {
   messages_.emplace(meta.sequence, std::move(meta));
 }
 
-std::vector<Received> Queue::receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
-                                     std::vector<int64_t>& expired) {
-  std::vector<Received> out;
+Received Queue::take(MessageMeta& meta, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce) {
+  ++meta.receiveCount;
+  if (meta.firstReceiveAt == 0) meta.firstReceiveAt = now;
+  meta.receivedAt = now;
+  meta.visibleAt = now + visibilityMs;
+  meta.nonce = nonce();
+  return Received{meta};
+}
+
+Queue::ReceiveOutcome Queue::receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
+                                     std::optional<int64_t> maxReceiveCount) {
+  ReceiveOutcome out;
   std::lock_guard lock(mu_);
   const Millis retentionMs = settings_.messageRetentionPeriod * 1000;
-  auto it = order_.begin();
-  while (it != order_.end() && static_cast<int>(out.size()) < max && it->first <= now) {
-    auto m = messages_.find(it->second);
-    it = order_.erase(it);
-    if (m == messages_.end()) continue;
-    MessageMeta& meta = m->second;
-    if (meta.sentAt + retentionMs <= now) {  // past retention: gone, as if deleted
+  // Messages that leave instead of being handed out.
+  auto leaves = [&](MessageMeta& meta) {
+    if (meta.sentAt + retentionMs <= now) {
       meta.deleting = true;
-      expired.push_back(meta.sequence);
-      continue;
+      out.expired.push_back(meta.sequence);
+      return true;
     }
-    ++meta.receiveCount;
-    if (meta.firstReceiveAt == 0) meta.firstReceiveAt = now;
-    meta.receivedAt = now;
-    meta.visibleAt = now + visibilityMs;
-    meta.nonce = nonce();
-    out.push_back(Received{meta});
+    if (maxReceiveCount && meta.receiveCount >= *maxReceiveCount) {
+      meta.deleting = true;
+      out.deadLetters.push_back(meta);
+      return true;
+    }
+    return false;
+  };
+  std::vector<int64_t> taken;
+  if (settings_.fifoQueue) {
+    // One pass in send order: a group is blocked from its first message that is not visible.
+    std::set<std::string_view> blocked;
+    for (auto& [seq, meta] : messages_) {
+      if (static_cast<int>(out.received.size()) >= max) break;
+      if (meta.deleting || blocked.count(meta.groupId)) continue;
+      if (meta.visibleAt > now) {
+        blocked.insert(meta.groupId);
+        continue;
+      }
+      order_.erase({meta.visibleAt, seq});
+      if (leaves(meta)) continue;
+      out.received.push_back(take(meta, now, visibilityMs, nonce));
+    }
+  } else {
+    auto it = order_.begin();
+    while (it != order_.end() && static_cast<int>(out.received.size()) < max && it->first <= now) {
+      auto m = messages_.find(it->second);
+      it = order_.erase(it);
+      if (m == messages_.end() || leaves(m->second)) continue;
+      out.received.push_back(take(m->second, now, visibilityMs, nonce));
+    }
   }
-  for (const auto& r : out) order_.emplace(r.meta.visibleAt, r.meta.sequence);
+  for (const auto& r : out.received) order_.emplace(r.meta.visibleAt, r.meta.sequence);
   return out;
+}
+
+std::optional<std::pair<Bytes16, int64_t>> Queue::claimDeduplication(const std::string& key, Millis now,
+                                                                     const Bytes16& id, int64_t sequence) {
+  constexpr Millis kWindowMs = 5 * 60 * 1000;  // AWS: the deduplication interval is 5 minutes
+  std::lock_guard lock(mu_);
+  if (dedup_.size() > 1024)  // prune expired entries now and then
+    std::erase_if(dedup_, [&](const auto& kv) { return now - kv.second.at >= kWindowMs; });
+  auto it = dedup_.find(key);
+  if (it != dedup_.end() && now - it->second.at < kWindowMs) return std::pair(it->second.id, it->second.sequence);
+  dedup_[key] = Dedup{now, id, sequence};
+  return std::nullopt;
+}
+
+void Queue::releaseDeduplication(const std::string& key, int64_t sequence) {
+  std::lock_guard lock(mu_);
+  auto it = dedup_.find(key);
+  if (it != dedup_.end() && it->second.sequence == sequence) dedup_.erase(it);
 }
 
 Queue::HandleState Queue::check(int64_t sequence, int64_t receiveCount, uint64_t nonce) const {

@@ -103,11 +103,25 @@ class Queue {
   // Adds a durable message to the index (after its insert committed).
   void add(MessageMeta meta);
 
+  struct ReceiveOutcome {
+    std::vector<Received> received;
+    std::vector<int64_t> expired;          // past retention: to delete from the store
+    std::vector<MessageMeta> deadLetters;  // received maxReceiveCount times: to move to the DLQ
+  };
   // Takes up to `max` visible messages at `now`, making each invisible until now + visibility,
-  // with a new receive nonce from `nonce()`. Messages past the retention period are dropped
-  // and their sequences appended to `expired` (for the caller to delete from the store).
-  std::vector<Received> receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
-                                std::vector<int64_t>& expired);
+  // with a new receive nonce from `nonce()`. Standard queues hand out by visibility time;
+  // FIFO queues by sequence, skipping every group that has a message in flight or not yet
+  // visible ahead of it. A message already received `maxReceiveCount` times (the queue's
+  // RedrivePolicy) is not handed out but returned for the dead-letter queue. Expired and
+  // dead-lettered messages are marked deleting; the caller finishes them with finishDelete.
+  ReceiveOutcome receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
+                         std::optional<int64_t> maxReceiveCount = std::nullopt);
+
+  // FIFO deduplication (5 minutes). If `key` was claimed within the window, returns that
+  // message's (id, sequence); else claims it for (id, sequence) and returns nullopt.
+  std::optional<std::pair<Bytes16, int64_t>> claimDeduplication(const std::string& key, Millis now, const Bytes16& id,
+                                                                int64_t sequence);
+  void releaseDeduplication(const std::string& key, int64_t sequence);
 
   enum class HandleState { Current, Stale, Gone };
   // Whether (sequence, receiveCount, nonce) names the message's live receive.
@@ -145,6 +159,15 @@ class Queue {
   int64_t nextSequence_ = 1;                     // GUARDED_BY(mu_)
   std::map<int64_t, MessageMeta> messages_;      // GUARDED_BY(mu_)
   std::set<Slot> order_;                         // GUARDED_BY(mu_): messages not being deleted
+  struct Dedup {
+    Millis at;
+    Bytes16 id;
+    int64_t sequence;
+  };
+  std::map<std::string, Dedup> dedup_;           // GUARDED_BY(mu_)
+
+  // Marks `meta` received at `now` (REQUIRES: mu_ held).
+  Received take(MessageMeta& meta, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce);
 };
 
 }  // namespace overcast::sqs

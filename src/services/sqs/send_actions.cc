@@ -1,4 +1,6 @@
 // SendMessage and SendMessageBatch: a message is durable before the answer.
+#include <openssl/evp.h>
+
 #include <regex>
 #include <set>
 
@@ -48,7 +50,23 @@ struct PreparedMessage {
   StoredMessage stored;
   std::string md5OfSystemAttributes;
   size_t size = 0;
+  bool fifo = false;
+  std::string dedupKey;  // FIFO: what deduplication compares (scope, then id or body hash)
+  std::optional<std::pair<Bytes16, int64_t>> duplicateOf;  // FIFO: an earlier message it repeats
 };
+
+static std::string sha256Hex(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < n; ++i) {
+    out.push_back(kHex[digest[i] >> 4]);
+    out.push_back(kHex[digest[i] & 0xf]);
+  }
+  return out;
+}
 
 static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx, const Queue& queue,
                                        const QueueSettings& settings, const json::object& in) {
@@ -105,12 +123,22 @@ static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx,
   m.groupId = groupId;
   m.body = std::make_shared<const std::string>(body);
   p.stored.dedupId = dedupId;
+  p.fifo = fifo;
+  if (fifo) {
+    // Content-based deduplication hashes the body only (not the attributes), as AWS does.
+    p.dedupKey = dedupId.empty() ? sha256Hex(body) : dedupId;
+    if (settings.deduplicationScope == "messageGroup") p.dedupKey = groupId + '\n' + p.dedupKey;
+    p.duplicateOf = const_cast<Queue&>(queue).claimDeduplication(p.dedupKey, now, m.messageId, m.sequence);
+  }
   return p;
 }
 
 static json::object sendResult(const PreparedMessage& p) {
   const MessageMeta& m = p.stored.meta;
-  json::object out{{"MessageId", messageIdText(m.messageId)}, {"MD5OfMessageBody", hexText(m.md5OfBody)}};
+  // A FIFO duplicate is accepted but not delivered twice: the answer names the original.
+  const Bytes16& id = p.duplicateOf ? p.duplicateOf->first : m.messageId;
+  json::object out{{"MessageId", messageIdText(id)}, {"MD5OfMessageBody", hexText(m.md5OfBody)}};
+  if (p.fifo) out["SequenceNumber"] = fifoSequenceNumber(p.duplicateOf ? p.duplicateOf->second : m.sequence);
   if (m.hasAttributes) out["MD5OfMessageAttributes"] = hexText(m.md5OfAttributes);
   if (!p.md5OfSystemAttributes.empty()) out["MD5OfMessageSystemAttributes"] = p.md5OfSystemAttributes;
   return out;
@@ -123,9 +151,13 @@ void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Rep
   auto prepared = prepare(*this, ctx, *q, q->settings(), in);
   if (!prepared) return reply(prepared.error());
   auto p = std::make_shared<PreparedMessage>(std::move(*prepared));
+  if (p->duplicateOf) return reply(sendResult(*p));
   store_.write([id = q->identity().queueId, p](store::WriteTxn& txn) { return insertMessage(txn, id, p->stored); },
                [this, q, p, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
+                 if (!done) {
+                   if (!p->dedupKey.empty()) q->releaseDeduplication(p->dedupKey, p->stored.meta.sequence);
+                   return reply(done.error());
+                 }
                  reply(sendResult(*p));
                  MessageMeta meta = p->stored.meta;
                  if (!reserveBody(meta.bodyBytes)) meta.body.reset();
@@ -194,13 +226,20 @@ void SqsCore::sendMessageBatch(const RequestContext& ctx, const json::object& in
   store_.write(
       [id = q->identity().queueId, ok](store::WriteTxn& txn) -> Result<void> {
         for (const auto& e : *ok)
-          if (auto r = insertMessage(txn, id, e.message.stored); !r) return r;
+          if (!e.message.duplicateOf)
+            if (auto r = insertMessage(txn, id, e.message.stored); !r) return r;
         return {};
       },
       [this, q, ok, answer, reply = std::move(reply)](Result<void> done) {
-        if (!done) return reply(done.error());
+        if (!done) {
+          for (const auto& e : *ok)
+            if (!e.message.dedupKey.empty() && !e.message.duplicateOf)
+              q->releaseDeduplication(e.message.dedupKey, e.message.stored.meta.sequence);
+          return reply(done.error());
+        }
         reply(answer());
         for (const auto& e : *ok) {
+          if (e.message.duplicateOf) continue;
           MessageMeta meta = e.message.stored.meta;
           if (!reserveBody(meta.bodyBytes)) meta.body.reset();
           q->add(std::move(meta));

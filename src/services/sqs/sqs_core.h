@@ -92,6 +92,9 @@ class SqsCore {
   Result<Output> buildReceiveOutput(const RequestContext& ctx, const Queue& queue, const json::object& in,
                                     std::vector<Received>& received);
   void forgetExpired(const std::shared_ptr<Queue>& queue, std::vector<int64_t> expired);
+  // Moves messages past their queue's maxReceiveCount to its dead-letter queue (durably; the
+  // message keeps its id, body, attributes, sent time and receive count).
+  void moveToDeadLetterQueue(const std::shared_ptr<Queue>& source, std::vector<MessageMeta> metas);
   void scheduleCheck(const std::shared_ptr<Queue>& queue, Millis deadline);
 
   store::Store& store_;
@@ -108,6 +111,9 @@ class SqsCore {
   std::mutex purgeMu_;
   std::map<int64_t, Millis> lastPurge_;  // GUARDED_BY(purgeMu_)
 };
+
+// FIFO sequence numbers as AWS writes them: a long decimal string.
+std::string fifoSequenceNumber(int64_t sequence);
 
 // Input helpers
 std::string stringOf(const json::object& in, std::string_view name);

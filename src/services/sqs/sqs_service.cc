@@ -1,10 +1,14 @@
 #include "services/sqs/sqs_service.h"
 
+#include <fmt/format.h>
+
 #include "services/sqs/model/names.h"
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_store.h"
 
 namespace overcast::sqs {
+
+std::string fifoSequenceNumber(int64_t sequence) { return fmt::format("{:020}", sequence); }
 
 std::string stringOf(const json::object& in, std::string_view name) {
   auto* v = in.if_contains(name);

@@ -200,6 +200,18 @@ Result<void> deleteAllMessages(store::WriteTxn& txn, int64_t queueId) {
   return {};
 }
 
+Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, int64_t toQueue,
+                         int64_t toSequence, Millis visibleAt) {
+  auto copied = txn.exec(
+      "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id) "
+      "SELECT ?, ?, message_id, body, attributes, md5_body, md5_attributes, sender_id, sent_at, ?, receive_count, "
+      "first_receive_at, group_id, dedup_id FROM sqs_messages WHERE queue_id = ? AND seq = ?",
+      {toQueue, toSequence, visibleAt, fromQueue, fromSequence});
+  if (!copied) return copied.error();
+  return deleteMessage(txn, fromQueue, fromSequence);
+}
+
 Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const MessageMeta& meta) {
   auto r = txn.exec(
       "UPDATE sqs_messages SET visible_at = ?, receive_count = ?, first_receive_at = ? WHERE queue_id = ? AND seq = ?",

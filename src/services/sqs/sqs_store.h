@@ -37,6 +37,9 @@ Result<void> deleteQueue(store::WriteTxn& txn, int64_t queueId);
 Result<void> insertMessage(store::WriteTxn& txn, int64_t queueId, const StoredMessage& message);
 Result<void> deleteMessage(store::WriteTxn& txn, int64_t queueId, int64_t sequence);
 Result<void> deleteAllMessages(store::WriteTxn& txn, int64_t queueId);
+// Moves one message to another queue (dead-letter or move task) under a new sequence.
+Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, int64_t toQueue,
+                         int64_t toSequence, Millis visibleAt);
 // Records a receive or a visibility change (lazily: see queue.h).
 Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const MessageMeta& meta);
 

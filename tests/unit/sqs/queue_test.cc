@@ -17,12 +17,17 @@ MessageMeta message(int64_t seq, Millis sentAt, Millis visibleAt) {
 class QueueTest : public ::testing::Test {
  protected:
   QueueTest() : queue_({1, "000000000000", "us-east-1", "q"}, QueueSettings{}, {}, 0, 0) {}
-  std::vector<Received> receive(int max, Millis now, Millis visibilityMs = 30000) {
-    return queue_.receive(max, now, visibilityMs, [this] { return ++nonce_; }, expired_);
+  std::vector<Received> receive(int max, Millis now, Millis visibilityMs = 30000,
+                                std::optional<int64_t> maxReceiveCount = std::nullopt) {
+    auto out = queue_.receive(max, now, visibilityMs, [this] { return ++nonce_; }, maxReceiveCount);
+    expired_.insert(expired_.end(), out.expired.begin(), out.expired.end());
+    deadLetters_.insert(deadLetters_.end(), out.deadLetters.begin(), out.deadLetters.end());
+    return out.received;
   }
   Queue queue_;
   uint64_t nonce_ = 0;
   std::vector<int64_t> expired_;
+  std::vector<MessageMeta> deadLetters_;
 };
 
 TEST_F(QueueTest, ReceivesInOrderAndHidesWhileInFlight) {
@@ -95,6 +100,62 @@ TEST_F(QueueTest, ChangeVisibilityMovesTheMessage) {
   EXPECT_TRUE(queue_.changeVisibility(1, 10));
   EXPECT_TRUE(receive(1, 9).empty());
   EXPECT_EQ(receive(1, 10).size(), 1u);
+}
+
+TEST_F(QueueTest, MaxReceiveCountSendsToTheDeadLetterQueue) {
+  queue_.add(message(1, 0, 0));
+  ASSERT_EQ(receive(1, 0, 0, 2).size(), 1u);
+  ASSERT_EQ(receive(1, 0, 0, 2).size(), 1u);
+  EXPECT_TRUE(receive(1, 0, 0, 2).empty());  // a third receive: it goes to the DLQ instead
+  ASSERT_EQ(deadLetters_.size(), 1u);
+  EXPECT_EQ(deadLetters_[0].sequence, 1);
+  EXPECT_EQ(deadLetters_[0].receiveCount, 2);
+  EXPECT_EQ(queue_.check(1, 2, deadLetters_[0].nonce), Queue::HandleState::Gone);
+}
+
+TEST(FifoQueue, GroupsAreHeldWhileInFlightAndOrdered) {
+  QueueSettings s;
+  s.fifoQueue = true;
+  Queue q({1, "000000000000", "us-east-1", "q.fifo"}, s, {}, 0, 0);
+  auto add = [&](int64_t seq, std::string group) {
+    MessageMeta m = message(seq, 0, 0);
+    m.groupId = std::move(group);
+    q.add(std::move(m));
+  };
+  add(1, "a");
+  add(2, "b");
+  add(3, "a");
+  add(4, "b");
+  uint64_t n = 0;
+  auto nonce = [&] { return ++n; };
+  auto first = q.receive(1, 0, 1000, nonce).received;  // a1
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].meta.sequence, 1);
+  auto second = q.receive(10, 0, 1000, nonce).received;  // group a is held: b2, b4
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_EQ(second[0].meta.sequence, 2);
+  EXPECT_EQ(second[1].meta.sequence, 4);
+  EXPECT_TRUE(q.receive(10, 500, 1000, nonce).received.empty());
+  ASSERT_TRUE(q.beginDelete(1));
+  q.finishDelete(1, true);
+  auto third = q.receive(10, 500, 1000, nonce).received;  // a3 now; b still in flight
+  ASSERT_EQ(third.size(), 1u);
+  EXPECT_EQ(third[0].meta.sequence, 3);
+}
+
+TEST(FifoQueue, DeduplicationWindowIsFiveMinutes) {
+  Queue q({1, "000000000000", "us-east-1", "q.fifo"}, QueueSettings{}, {}, 0, 0);
+  Bytes16 a{}, b{};
+  a[0] = 1;
+  b[0] = 2;
+  EXPECT_FALSE(q.claimDeduplication("k", 0, a, 1));
+  auto dup = q.claimDeduplication("k", 299999, b, 2);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->first, a);
+  EXPECT_EQ(dup->second, 1);
+  EXPECT_FALSE(q.claimDeduplication("k", 300000, b, 3));  // window over: a new message
+  q.releaseDeduplication("k", 3);
+  EXPECT_FALSE(q.claimDeduplication("k", 300001, b, 4));
 }
 
 TEST(MessageIds, TextRoundTrip) {
