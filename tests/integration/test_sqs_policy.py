@@ -10,7 +10,6 @@ from sqs_clients import SqsError, qname, queue_arn, queue_url, sqs2, sqs_pool, h
 NOT_YET = pytest.mark.xfail(strict=True, reason="not implemented yet (issue 3): queue policies / permissions")
 
 
-@NOT_YET
 def test_policy_attribute_roundtrip(sqs2):
     name = qname("pol")
     url = sqs2.create_queue(name)

@@ -33,7 +33,6 @@ def test_redrive_to_dlq_after_max_receives(sqs2):
     assert rp == {"deadLetterTargetArn": queue_arn(dname), "maxReceiveCount": 2}, rp
 
 
-@NOT_YET
 def test_list_dead_letter_source_queues(sqs2):
     src, dlq, _ = dlq_pair(sqs2)
     r = sqs2.call("ListDeadLetterSourceQueues", QueueUrl=dlq)
