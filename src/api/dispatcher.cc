@@ -109,7 +109,7 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
   }
   auto input = call->route.wire == Protocol::Json ? protocol::decodeJsonInput(model, *op, req.body)
                                                   : protocol::decodeQueryInput(model, *op, call->route.wire, *queryParams);
-  if (!input) return fail(call, input.error());
+  if (!input) return fail(call, service->second->inputError(call->route.action, input.error()));
 
   // EC2's DryRun: the caller is authorized (every key may call every action), so say so.
   if (model.name() == "ec2")

@@ -27,6 +27,10 @@ class Service {
   virtual bool implements(std::string_view action) const = 0;
   // REQUIRES: implements(ctx.action).
   virtual void invoke(const RequestContext& ctx, boost::json::object input, Reply reply) = 0;
+  // The error to answer when `action`'s input failed to decode. The generic decoder speaks of
+  // parameters; a service whose AWS original says something more specific (SQS: an empty batch
+  // is EmptyBatchRequest, not MissingParameter) translates here.
+  virtual Error inputError(std::string_view action, Error error) const { return error; }
 };
 
 // A Service whose actions are a table of handlers; most services are this.

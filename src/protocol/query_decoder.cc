@@ -112,7 +112,13 @@ class QueryDecoder {
       itemPrefix = join(path, name);
     }
     if (!holder) return json::value(std::move(out));  // `Name=`: botocore's empty list
-    for (const ParamNode* element : holder->indexed()) {
+    auto elements = holder->indexed();
+    // boto 2 writes a one-element flattened list without an index (`AttributeName=All`).
+    if (elements.empty() && wire_ == Protocol::Query && detail::flattened(ref) && holder->hasValue &&
+        !holder->value.empty() && item.type != ShapeType::Structure && item.type != ShapeType::List &&
+        item.type != ShapeType::Map)
+      elements.push_back(holder);
+    for (const ParamNode* element : elements) {
       auto value = decode(item, *element, join(itemPrefix, std::to_string(out.size() + 1)));
       if (!value) return value.error();
       out.push_back(std::move(*value));
@@ -137,8 +143,11 @@ class QueryDecoder {
       entryPrefix = join(path, "entry");
     }
     if (!holder) return json::value(std::move(out));
+    auto entries = holder->indexed();
+    // boto 2 writes a one-entry flattened map without an index (`Attribute.Name=..&Attribute.Value=..`).
+    if (entries.empty() && detail::flattened(ref) && holder->child(keyName)) entries.push_back(holder);
     size_t n = 0;
-    for (const ParamNode* entry : holder->indexed()) {
+    for (const ParamNode* entry : entries) {
       std::string entryPath = join(entryPrefix, std::to_string(++n));
       const ParamNode* k = entry->child(keyName);
       if (!k || !k->hasValue) return missing(join(entryPath, keyName));

@@ -107,7 +107,18 @@ std::string xmlText(const pugi::xml_document& doc) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
   doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
-  return out.str();
+  // pugixml leaves a carriage return in text as it is, and XML parsers turn a raw CR into a
+  // line feed: escape it, as AWS does, so a body with "\r" comes back as sent. (Raw output has
+  // no CRs of its own.)
+  std::string text = out.str();
+  if (text.find('\r') == std::string::npos) return text;
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    if (c == '\r') escaped += "&#xD;";
+    else escaped.push_back(c);
+  }
+  return escaped;
 }
 
 }  // namespace overcast::protocol::detail

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/sqs/model/names.h"
+#include "services/sqs/model/policy.h"
 #include "services/sqs/model/redrive.h"
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_store.h"
@@ -15,7 +16,6 @@ constexpr Millis kPurgeIntervalMs = 60'000; // AWS: one PurgeQueue per queue per
 constexpr int64_t kMaxListResults = 1000;
 constexpr size_t kMaxTagsPerQueue = 50;
 
-Error noSuchQueue() { return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist."); }
 
 json::object mapObject(const std::map<std::string, std::string>& m) {
   json::object o;
@@ -98,10 +98,9 @@ void SqsCore::createQueue(const RequestContext& ctx, const json::object& in, Rep
 Result<Output> SqsCore::getQueueUrl(const RequestContext& ctx, const json::object& in) {
   const std::string name = stringOf(in, "QueueName");
   std::string owner = stringOf(in, "QueueOwnerAWSAccountId");
-  if (!owner.empty() && owner != ctx.accountId) return noSuchQueue();  // cross-account grants: not yet
-  auto queue = registry_.find(ctx.accountId, ctx.region, name);
-  if (!queue) return noSuchQueue();
-  return Output{{"QueueUrl", urlOf(ctx, *queue)}};
+  auto queue = authorizedQueue(ctx, owner.empty() ? ctx.accountId : owner, name);
+  if (!queue) return queue.error();
+  return Output{{"QueueUrl", urlOf(ctx, **queue)}};
 }
 
 Result<Output> SqsCore::listQueues(const RequestContext& ctx, const json::object& in) {
@@ -191,17 +190,61 @@ void SqsCore::setQueueAttributes(const RequestContext& ctx, const json::object& 
   auto settings = applyAttributes(q->settings(), stringMapOf(in, "Attributes"), /*creating=*/false,
                                   isFifoName(q->identity().name));
   if (!settings) return reply(settings.error());
-  const Millis now = toMillis(ctx.now);
+  storeSettings(q, std::move(*settings), toMillis(ctx.now), std::move(reply));
+}
+
+void SqsCore::storeSettings(const std::shared_ptr<Queue>& q, QueueSettings settings, Millis now, Reply reply) {
   auto tags = q->tags();
   store_.write(
-      [id = q->identity().queueId, s = *settings, tags, now](store::WriteTxn& txn) {
-        return updateQueue(txn, id, s, tags, now);
+      [id = q->identity().queueId, settings, tags, now](store::WriteTxn& txn) {
+        return updateQueue(txn, id, settings, tags, now);
       },
-      [q, s = *settings, now, reply = std::move(reply)](Result<void> done) {
+      [q, settings, now, reply = std::move(reply)](Result<void> done) {
         if (!done) return reply(done.error());
-        q->setSettings(s, now);
+        q->setSettings(settings, now);
         reply(Output{});
       });
+}
+
+void SqsCore::addPermission(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto accounts = stringsOf(in, "AWSAccountIds");
+  auto actions = stringsOf(in, "Actions");
+  if (accounts.empty()) return reply(Error(ErrorCode::MissingParameter, "The request must contain the parameter AWSAccountIds."));
+  if (actions.empty()) return reply(Error(ErrorCode::MissingParameter, "The request must contain the parameter Actions."));
+  for (const auto& a : actions) {
+    static constexpr std::string_view kShareable[] = {"*",
+                                                      "ChangeMessageVisibility",
+                                                      "DeleteMessage",
+                                                      "GetQueueAttributes",
+                                                      "GetQueueUrl",
+                                                      "ListDeadLetterSourceQueues",
+                                                      "PurgeQueue",
+                                                      "ReceiveMessage",
+                                                      "SendMessage"};
+    if (std::find(std::begin(kShareable), std::end(kShareable), a) == std::end(kShareable))
+      return reply(Error(ErrorCode::InvalidParameterValue,
+                         "Value SQS:" + a + " for parameter ActionName is invalid. Reason: Only the queue owner is "
+                         "allowed to invoke this action, or it is not an action."));
+  }
+  auto settings = q->settings();
+  auto policy = sqs::addPermission(settings.policy, q->arn(), stringOf(in, "Label"), accounts, actions);
+  if (!policy) return reply(policy.error());
+  settings.policy = std::move(*policy);
+  storeSettings(q, std::move(settings), toMillis(ctx.now), std::move(reply));
+}
+
+void SqsCore::removePermission(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto queue = queueOf(ctx, in);
+  if (!queue) return reply(queue.error());
+  auto q = *queue;
+  auto settings = q->settings();
+  auto policy = sqs::removePermission(settings.policy, stringOf(in, "Label"));
+  if (!policy) return reply(policy.error());
+  settings.policy = std::move(*policy);
+  storeSettings(q, std::move(settings), toMillis(ctx.now), std::move(reply));
 }
 
 void SqsCore::tagQueue(const RequestContext& ctx, const json::object& in, Reply reply) {

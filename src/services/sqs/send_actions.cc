@@ -158,10 +158,11 @@ void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Rep
                    if (!p->dedupKey.empty()) q->releaseDeduplication(p->dedupKey, p->stored.meta.sequence);
                    return reply(done.error());
                  }
-                 reply(sendResult(*p));
+                 // Indexed before the answer: a receive sent after it must find the message.
                  MessageMeta meta = p->stored.meta;
                  if (!reserveBody(meta.bodyBytes)) meta.body.reset();
                  q->add(std::move(meta));
+                 reply(sendResult(*p));
                  wakeWaiters(q);
                });
 }
@@ -237,13 +238,13 @@ void SqsCore::sendMessageBatch(const RequestContext& ctx, const json::object& in
               q->releaseDeduplication(e.message.dedupKey, e.message.stored.meta.sequence);
           return reply(done.error());
         }
-        reply(answer());
         for (const auto& e : *ok) {
           if (e.message.duplicateOf) continue;
           MessageMeta meta = e.message.stored.meta;
           if (!reserveBody(meta.bodyBytes)) meta.body.reset();
           q->add(std::move(meta));
         }
+        reply(answer());
         wakeWaiters(q);
       });
 }

@@ -49,6 +49,8 @@ class SqsCore {
 
   // Queues (queue_actions.cc)
   void createQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  // Replaces the queue's settings durably (SetQueueAttributes, Add/RemovePermission).
+  void storeSettings(const std::shared_ptr<Queue>& queue, QueueSettings settings, Millis now, Reply reply);
   Result<Output> getQueueUrl(const RequestContext& ctx, const json::object& in);
   Result<Output> listQueues(const RequestContext& ctx, const json::object& in);
   void deleteQueue(const RequestContext& ctx, const json::object& in, Reply reply);
@@ -59,6 +61,8 @@ class SqsCore {
   void untagQueue(const RequestContext& ctx, const json::object& in, Reply reply);
   Result<Output> listQueueTags(const RequestContext& ctx, const json::object& in);
   Result<Output> listDeadLetterSourceQueues(const RequestContext& ctx, const json::object& in);
+  void addPermission(const RequestContext& ctx, const json::object& in, Reply reply);
+  void removePermission(const RequestContext& ctx, const json::object& in, Reply reply);
 
   // Sending (send_actions.cc)
   void sendMessage(const RequestContext& ctx, const json::object& in, Reply reply);
@@ -74,7 +78,11 @@ class SqsCore {
   Result<Output> changeMessageVisibilityBatch(const RequestContext& ctx, const json::object& in);
 
   // Shared helpers
+  // The queue named by the input's QueueUrl, if the caller may call ctx.action on it: its owner
+  // (unless the queue policy denies), or another account the policy allows.
   Result<std::shared_ptr<Queue>> queueOf(const RequestContext& ctx, const json::object& in) const;
+  Result<std::shared_ptr<Queue>> authorizedQueue(const RequestContext& ctx, const std::string& owner,
+                                                 const std::string& name) const;
   std::string urlOf(const RequestContext& ctx, const Queue& queue) const;
   Millis now() const { return toMillis(clock_.now()); }
   // Wakes long-polling receivers of `queue` that can now be served.

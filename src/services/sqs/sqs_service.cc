@@ -1,8 +1,11 @@
 #include "services/sqs/sqs_service.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "services/sqs/model/names.h"
+#include "services/sqs/model/policy.h"
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_store.h"
 
@@ -71,14 +74,34 @@ std::string SqsCore::urlOf(const RequestContext& ctx, const Queue& queue) const 
                   queue.identity().name);
 }
 
+// Actions only a queue's owner may call, whatever its policy says (AddPermission docs).
+static bool ownerOnly(std::string_view action) {
+  static constexpr std::string_view kOwnerOnly[] = {
+      "AddPermission", "CancelMessageMoveTask", "CreateQueue", "DeleteQueue", "ListMessageMoveTasks", "ListQueues",
+      "ListQueueTags", "RemovePermission", "SetQueueAttributes", "StartMessageMoveTask", "TagQueue", "UntagQueue"};
+  return std::find(std::begin(kOwnerOnly), std::end(kOwnerOnly), action) != std::end(kOwnerOnly);
+}
+
 Result<std::shared_ptr<Queue>> SqsCore::queueOf(const RequestContext& ctx, const json::object& in) const {
   auto address = parseQueueUrl(stringOf(in, "QueueUrl"));
   if (!address) return address.error();
-  // Another account's queue is invisible without a grant (queue policies are not served yet).
-  if (address->account != ctx.accountId)
-    return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
-  auto queue = registry_.find(address->account, ctx.region, address->name);
-  if (!queue) return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  return authorizedQueue(ctx, address->account, address->name);
+}
+
+Result<std::shared_ptr<Queue>> SqsCore::authorizedQueue(const RequestContext& ctx, const std::string& owner,
+                                                        const std::string& name) const {
+  auto queue = registry_.find(owner, ctx.region, name);
+  // Another account's queue is invisible without a grant: the same answer as no queue at all.
+  const Error invisible(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  if (!queue) return invisible;
+  PolicyRequest request{ctx.accountId, "", "sqs:" + ctx.action, queue->arn(), "", ""};
+  auto decision = evaluatePolicy(queue->settings().policy, request);
+  if (owner == ctx.accountId) {
+    if (decision == PolicyDecision::Deny)
+      return Error(ErrorCode::AccessDenied, "Access to the resource " + name + " is denied.");
+    return queue;
+  }
+  if (decision != PolicyDecision::Allow || ownerOnly(ctx.action)) return invisible;
   return queue;
 }
 
@@ -102,6 +125,8 @@ class SqsService final : public api::TableService {
     addSync("ListQueueTags", [&c](Ctx ctx, const In& in) { return c.listQueueTags(ctx, in); });
     addSync("ListDeadLetterSourceQueues",
             [&c](Ctx ctx, const In& in) { return c.listDeadLetterSourceQueues(ctx, in); });
+    add("AddPermission", [&c](Ctx ctx, In in, Reply r) { c.addPermission(ctx, in, std::move(r)); });
+    add("RemovePermission", [&c](Ctx ctx, In in, Reply r) { c.removePermission(ctx, in, std::move(r)); });
     add("SendMessage", [&c](Ctx ctx, In in, Reply r) { c.sendMessage(ctx, in, std::move(r)); });
     add("SendMessageBatch", [&c](Ctx ctx, In in, Reply r) { c.sendMessageBatch(ctx, in, std::move(r)); });
     add("ReceiveMessage", [&c](Ctx ctx, In in, Reply r) { c.receiveMessage(ctx, std::move(in), std::move(r)); });
@@ -112,6 +137,16 @@ class SqsService final : public api::TableService {
             [&c](Ctx ctx, const In& in) { return c.changeMessageVisibilityBatch(ctx, in); });
   }
   std::string_view name() const override { return "sqs"; }
+
+  // A batch with no entries reaches the decoder as a missing required list; AWS calls it an
+  // empty batch.
+  Error inputError(std::string_view action, Error error) const override {
+    if (error.code() == ErrorCode::MissingParameter && action.ends_with("Batch") &&
+        error.message().find("Entr") != std::string::npos)
+      return Error(ErrorCode::EmptyBatchRequest, "There should be at least one " + std::string(action) +
+                                                     "RequestEntry in the request.");
+    return error;
+  }
 
  private:
   std::unique_ptr<SqsCore> core_;
