@@ -5,7 +5,6 @@ import pytest
 
 from sqs_clients import (SqsError, assert_error, qname, queue_arn, sqs2, sqs_pool, helper)  # noqa: F401
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="not implemented yet (issue 3): FIFO queues")
 
 
 def fifo(sqs, cbd=False):
@@ -15,7 +14,6 @@ def fifo(sqs, cbd=False):
     return sqs.create_queue(qname("f") + ".fifo", attrs)
 
 
-@NOT_YET
 def test_fifo_create_and_attributes(sqs2):
     name = qname("fa") + ".fifo"
     url = sqs2.create_queue(name, {"FifoQueue": "true"})
@@ -27,7 +25,6 @@ def test_fifo_create_and_attributes(sqs2):
     assert_error(e, "InvalidParameterValue")
 
 
-@NOT_YET
 def test_fifo_order_and_sequence_numbers(sqs2):
     url = fifo(sqs2)
     seqs = []
@@ -43,7 +40,6 @@ def test_fifo_order_and_sequence_numbers(sqs2):
     assert int(a["SequenceNumber"]) == seqs[0]
 
 
-@NOT_YET
 def test_fifo_group_held_while_in_flight(sqs2):
     url = fifo(sqs2)
     for i in range(3):
@@ -60,7 +56,6 @@ def test_fifo_group_held_while_in_flight(sqs2):
     assert [m["Body"] for m in rest] == ["a1", "a2"], rest
 
 
-@NOT_YET
 def test_fifo_dedup_by_id_and_content(sqs2):
     url = fifo(sqs2)
     r1 = sqs2.send(url, "x", MessageGroupId="g", MessageDeduplicationId="same")
@@ -80,7 +75,6 @@ def test_fifo_dedup_by_id_and_content(sqs2):
     assert [m["Body"] for m in got] == ["body", "other"], got
 
 
-@NOT_YET
 def test_fifo_send_rules(sqs2):
     url = fifo(sqs2)
     with pytest.raises(SqsError) as e:

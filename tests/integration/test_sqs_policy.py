@@ -7,7 +7,6 @@ import integ
 import sqs_clients
 from sqs_clients import SqsError, qname, queue_arn, queue_url, sqs2, sqs_pool, helper  # noqa: F401
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="not implemented yet (issue 3): queue policies / permissions")
 
 
 def test_policy_attribute_roundtrip(sqs2):
@@ -20,7 +19,6 @@ def test_policy_attribute_roundtrip(sqs2):
     assert json.loads(sqs2.attrs(url, ["Policy"])["Policy"]) == policy
 
 
-@NOT_YET
 def test_add_remove_permission(sqs2):
     name = qname("perm")
     url = sqs2.create_queue(name)
@@ -34,7 +32,6 @@ def test_add_remove_permission(sqs2):
     assert not pol or not [s for s in json.loads(pol)["Statement"] if s["Sid"] == "lbl"]
 
 
-@NOT_YET
 def test_cross_account_access(server, sqs_pool):
     owner = sqs_pool.get("query", server)
     name = qname("xacct")

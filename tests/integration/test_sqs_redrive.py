@@ -7,7 +7,6 @@ import pytest
 from sqs_clients import (SqsError, assert_error, qname, queue_arn, sqs2, sqs_pool, helper,  # noqa: F401
                          wait_until)
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="not implemented yet (issue 3): dead-letter queues / redrive")
 
 
 def dlq_pair(sqs, max_receive=2):
@@ -18,7 +17,6 @@ def dlq_pair(sqs, max_receive=2):
     return src, dlq, dname
 
 
-@NOT_YET
 def test_redrive_to_dlq_after_max_receives(sqs2):
     src, dlq, dname = dlq_pair(sqs2, 2)
     sqs2.send(src, "poison")
@@ -39,7 +37,6 @@ def test_list_dead_letter_source_queues(sqs2):
     assert r["queueUrls"] == [src], r
 
 
-@NOT_YET
 def test_redrive_allow_policy(sqs2):
     dname = qname("deny")
     dlq = sqs2.create_queue(dname, {"RedriveAllowPolicy": json.dumps({"redrivePermission": "denyAll"})})
@@ -51,7 +48,6 @@ def test_redrive_allow_policy(sqs2):
         "redrivePermission": "denyAll"}
 
 
-@NOT_YET
 def test_bad_redrive_policy(sqs2):
     with pytest.raises(SqsError) as e:
         sqs2.create_queue(qname("src"), {"RedrivePolicy": json.dumps(
@@ -59,16 +55,17 @@ def test_bad_redrive_policy(sqs2):
     assert_error(e, "InvalidParameterValue")
 
 
-@NOT_YET
 def test_message_move_task(server, sqs_pool):
     js = sqs_pool.get("json", server)  # boto3 1.26 predates the move-task operations
     src, dlq, dname = dlq_pair(js, 1)
     for i in range(3):
         js.send(src, "m%d" % i)
-    for _ in range(3):
-        js.receive(src, VisibilityTimeout=0)
-    assert wait_until(lambda: js.attrs(dlq, ["ApproximateNumberOfMessages"])[
-        "ApproximateNumberOfMessages"] == "3", 3)
+    # Each message is received once (its maxReceiveCount), then moved by the next receive
+    # that finds it; keep receiving until all three have moved.
+    def moved():
+        js.receive(src, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        return js.attrs(dlq, ["ApproximateNumberOfMessages"])["ApproximateNumberOfMessages"] == "3"
+    assert wait_until(moved, 5)
     r = js.call("StartMessageMoveTask", SourceArn=queue_arn(dname))
     assert r["TaskHandle"], r
     done = wait_until(lambda: [t for t in js.call("ListMessageMoveTasks", SourceArn=queue_arn(dname))

@@ -156,6 +156,25 @@ Queue::ReceiveOutcome Queue::receive(int max, Millis now, Millis visibilityMs, c
   return out;
 }
 
+std::vector<MessageMeta> Queue::takeForMove(int max, Millis now) {
+  std::vector<MessageMeta> out;
+  std::lock_guard lock(mu_);
+  auto it = order_.begin();
+  while (it != order_.end() && static_cast<int>(out.size()) < max && it->first <= now) {
+    auto m = messages_.find(it->second);
+    it = order_.erase(it);
+    if (m == messages_.end()) continue;
+    m->second.deleting = true;
+    out.push_back(m->second);
+  }
+  return out;
+}
+
+int64_t Queue::size() const {
+  std::lock_guard lock(mu_);
+  return static_cast<int64_t>(order_.size());
+}
+
 std::optional<std::pair<Bytes16, int64_t>> Queue::claimDeduplication(const std::string& key, Millis now,
                                                                      const Bytes16& id, int64_t sequence) {
   constexpr Millis kWindowMs = 5 * 60 * 1000;  // AWS: the deduplication interval is 5 minutes

@@ -53,6 +53,8 @@ struct MessageMeta {
   bool deleting = false;       // a delete is on its way to the store
   std::string senderId;
   std::string groupId;         // FIFO
+  std::string dedupId;         // FIFO: as given, or the body's SHA-256 (content-based)
+  int64_t deadLetterSource = 0;  // in a dead-letter queue: the queue id it came from
   std::shared_ptr<const std::string> body;              // cached; null when evicted (in the store)
   std::shared_ptr<const MessageAttributes> attributes;  // cached; null when none or evicted
 };
@@ -122,6 +124,11 @@ class Queue {
   std::optional<std::pair<Bytes16, int64_t>> claimDeduplication(const std::string& key, Millis now, const Bytes16& id,
                                                                 int64_t sequence);
   void releaseDeduplication(const std::string& key, int64_t sequence);
+
+  // Takes up to `max` visible messages out of the queue for a move task (marked deleting;
+  // the caller finishes them with finishDelete).
+  std::vector<MessageMeta> takeForMove(int max, Millis now);
+  int64_t size() const;  // messages not being deleted
 
   enum class HandleState { Current, Stale, Gone };
   // Whether (sequence, receiveCount, nonce) names the message's live receive.

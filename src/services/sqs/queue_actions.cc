@@ -60,6 +60,8 @@ void SqsCore::createQueue(const RequestContext& ctx, const json::object& in, Rep
                        "You must wait 60 seconds after deleting a queue before you can create another with the "
                        "same name."));
 
+  if (auto ok = checkRedrivePolicy(ctx, *settings, queueArn(ctx.region, ctx.accountId, name)); !ok)
+    return reply(ok.error());
   auto row = std::make_shared<QueueRow>();
   row->identity = {0, ctx.accountId, ctx.region, name};
   row->settings = *settings;
@@ -190,6 +192,8 @@ void SqsCore::setQueueAttributes(const RequestContext& ctx, const json::object& 
   auto settings = applyAttributes(q->settings(), stringMapOf(in, "Attributes"), /*creating=*/false,
                                   isFifoName(q->identity().name));
   if (!settings) return reply(settings.error());
+  if (settings->redrivePolicy != q->settings().redrivePolicy)
+    if (auto ok = checkRedrivePolicy(ctx, *settings, q->arn()); !ok) return reply(ok.error());
   storeSettings(q, std::move(*settings), toMillis(ctx.now), std::move(reply));
 }
 

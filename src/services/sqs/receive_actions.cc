@@ -166,54 +166,6 @@ void SqsCore::forgetExpired(const std::shared_ptr<Queue>& queue, std::vector<int
       });
 }
 
-void SqsCore::moveToDeadLetterQueue(const std::shared_ptr<Queue>& source, std::vector<MessageMeta> metas) {
-  if (metas.empty()) return;
-  auto putBack = [&] {
-    for (const auto& m : metas) source->finishDelete(m.sequence, false);
-  };
-  auto policy = parseRedrivePolicy(source->settings().redrivePolicy);
-  if (!policy) return putBack();
-  // arn:aws:sqs:<region>:<account>:<name>
-  std::vector<std::string> parts;
-  std::string_view arn = policy->deadLetterTargetArn;
-  for (size_t start = 0;;) {
-    size_t colon = arn.find(':', start);
-    parts.emplace_back(arn.substr(start, colon == std::string_view::npos ? arn.npos : colon - start));
-    if (colon == std::string_view::npos) break;
-    start = colon + 1;
-  }
-  auto dlq = parts.size() == 6 ? registry_.find(parts[4], parts[3], parts[5]) : nullptr;
-  if (!dlq || dlq.get() == source.get()) return putBack();  // no such queue: the messages stay where they are
-  struct Move {
-    int64_t from;
-    MessageMeta meta;
-  };
-  auto moves = std::make_shared<std::vector<Move>>();
-  const Millis at = now();
-  for (auto& m : metas) {
-    Move move{m.sequence, std::move(m)};
-    move.meta.sequence = dlq->nextSequence();
-    move.meta.visibleAt = at;
-    move.meta.nonce = 0;
-    moves->push_back(std::move(move));
-  }
-  store_.write(
-      [from = source->identity().queueId, to = dlq->identity().queueId, moves](store::WriteTxn& txn) -> Result<void> {
-        for (const auto& m : *moves)
-          if (auto r = moveMessage(txn, from, m.from, to, m.meta.sequence, m.meta.visibleAt); !r) return r;
-        return {};
-      },
-      [this, source, dlq, moves](Result<void> done) {
-        for (auto& m : *moves) {
-          source->finishDelete(m.from, done.ok());
-          if (!done) continue;
-          if (m.meta.body && !reserveBody(m.meta.bodyBytes)) m.meta.body.reset();
-          dlq->add(std::move(m.meta));
-        }
-        if (done) wakeWaiters(dlq);
-      });
-}
-
 Result<Output> SqsCore::buildReceiveOutput(const RequestContext& ctx, const Queue& queue, const json::object& in,
                                            std::vector<Received>& received) {
   auto systemNames = stringsOf(in, "AttributeNames");
@@ -251,6 +203,10 @@ Result<Output> SqsCore::buildReceiveOutput(const RequestContext& ctx, const Queu
       system["ApproximateFirstReceiveTimestamp"] = std::to_string(m.firstReceiveAt);
     if (fifo && wants(systemNames, "MessageGroupId")) system["MessageGroupId"] = m.groupId;
     if (fifo && wants(systemNames, "SequenceNumber")) system["SequenceNumber"] = fifoSequenceNumber(m.sequence);
+    if (fifo && wants(systemNames, "MessageDeduplicationId") && !m.dedupId.empty())
+      system["MessageDeduplicationId"] = m.dedupId;
+    if (m.deadLetterSource && wants(systemNames, "DeadLetterQueueSourceArn"))
+      if (auto source = registry_.findById(m.deadLetterSource)) system["DeadLetterQueueSourceArn"] = source->arn();
     if (!system.empty()) msg["Attributes"] = std::move(system);
     if (attributes && !attributes->empty() && !attributeNames.empty()) {
       MessageAttributes selected;

@@ -122,11 +122,11 @@ static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx,
   m.senderId = ctx.accountId;
   m.groupId = groupId;
   m.body = std::make_shared<const std::string>(body);
-  p.stored.dedupId = dedupId;
   p.fifo = fifo;
   if (fifo) {
     // Content-based deduplication hashes the body only (not the attributes), as AWS does.
-    p.dedupKey = dedupId.empty() ? sha256Hex(body) : dedupId;
+    m.dedupId = dedupId.empty() ? sha256Hex(body) : dedupId;
+    p.dedupKey = m.dedupId;
     if (settings.deduplicationScope == "messageGroup") p.dedupKey = groupId + '\n' + p.dedupKey;
     p.duplicateOf = const_cast<Queue&>(queue).claimDeduplication(p.dedupKey, now, m.messageId, m.sequence);
   }

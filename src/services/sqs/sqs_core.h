@@ -62,6 +62,14 @@ class SqsCore {
   Result<Output> listQueueTags(const RequestContext& ctx, const json::object& in);
   Result<Output> listDeadLetterSourceQueues(const RequestContext& ctx, const json::object& in);
   void addPermission(const RequestContext& ctx, const json::object& in, Reply reply);
+  // Dead-letter queues and move tasks (redrive_actions.cc)
+  Result<Output> startMessageMoveTask(const RequestContext& ctx, const json::object& in);
+  Result<Output> listMessageMoveTasks(const RequestContext& ctx, const json::object& in);
+  Result<Output> cancelMessageMoveTask(const RequestContext& ctx, const json::object& in);
+  // A RedrivePolicy must name an existing queue of the same account, region and type whose
+  // RedriveAllowPolicy lets `sourceArn` in. Error InvalidParameterValue.
+  Result<void> checkRedrivePolicy(const RequestContext& ctx, const QueueSettings& settings,
+                                  const std::string& sourceArn) const;
   void removePermission(const RequestContext& ctx, const json::object& in, Reply reply);
 
   // Sending (send_actions.cc)
@@ -115,6 +123,15 @@ class SqsCore {
 
   std::mutex waitMu_;
   std::map<int64_t, std::list<std::shared_ptr<Waiter>>> waiters_;  // GUARDED_BY(waitMu_), by queue id
+
+  struct MoveTask;
+  void runMoveTask(const std::shared_ptr<MoveTask>& task);
+  // Moves `metas` (taken out of `from`) into `to` now, and records the move in the store.
+  void transfer(const std::shared_ptr<Queue>& from, const std::shared_ptr<Queue>& to, std::vector<MessageMeta> metas,
+                bool intoDeadLetterQueue);
+
+  std::mutex taskMu_;
+  std::vector<std::shared_ptr<MoveTask>> moveTasks_;  // GUARDED_BY(taskMu_), oldest first
 
   std::mutex purgeMu_;
   std::map<int64_t, Millis> lastPurge_;  // GUARDED_BY(purgeMu_)

@@ -176,14 +176,14 @@ Result<void> insertMessage(store::WriteTxn& txn, int64_t queueId, const StoredMe
     md5Attributes = Blob{blobOf(meta.md5OfAttributes)};
   }
   if (!meta.groupId.empty()) group = meta.groupId;
-  if (!m.dedupId.empty()) dedup = m.dedupId;
+  if (!meta.dedupId.empty()) dedup = meta.dedupId;
   auto r = txn.exec(
       "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
-      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {queueId, meta.sequence, Blob{blobOf(meta.messageId)}, Blob{meta.body ? *meta.body : std::string()},
        attributes, Blob{blobOf(meta.md5OfBody)}, md5Attributes, meta.senderId, meta.sentAt, meta.visibleAt,
-       static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, group, dedup});
+       static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, group, dedup, meta.deadLetterSource});
   if (!r) return r.error();
   return {};
 }
@@ -200,14 +200,15 @@ Result<void> deleteAllMessages(store::WriteTxn& txn, int64_t queueId) {
   return {};
 }
 
-Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, int64_t toQueue,
-                         int64_t toSequence, Millis visibleAt) {
+Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, const MessageMeta& to,
+                         int64_t toQueue) {
   auto copied = txn.exec(
       "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
-      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id) "
-      "SELECT ?, ?, message_id, body, attributes, md5_body, md5_attributes, sender_id, sent_at, ?, receive_count, "
-      "first_receive_at, group_id, dedup_id FROM sqs_messages WHERE queue_id = ? AND seq = ?",
-      {toQueue, toSequence, visibleAt, fromQueue, fromSequence});
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source) "
+      "SELECT ?, ?, message_id, body, attributes, md5_body, md5_attributes, sender_id, sent_at, ?, ?, ?, group_id, "
+      "dedup_id, ? FROM sqs_messages WHERE queue_id = ? AND seq = ?",
+      {toQueue, to.sequence, to.visibleAt, static_cast<int64_t>(to.receiveCount), to.firstReceiveAt,
+       to.deadLetterSource, fromQueue, fromSequence});
   if (!copied) return copied.error();
   return deleteMessage(txn, fromQueue, fromSequence);
 }
@@ -246,7 +247,8 @@ Result<void> loadMessages(store::ReadTxn& txn, int64_t queueId, const std::funct
                           const std::function<void(MessageMeta&&)>& each) {
   auto rows = txn.query(
       "SELECT seq, message_id, length(body), md5_body, md5_attributes, sender_id, sent_at, visible_at, "
-      "receive_count, first_receive_at, group_id, attributes IS NOT NULL FROM sqs_messages WHERE queue_id = ? "
+      "receive_count, first_receive_at, group_id, attributes IS NOT NULL, dedup_id, dlq_source FROM sqs_messages "
+      "WHERE queue_id = ? "
       "ORDER BY seq",
       {queueId});
   if (!rows) return rows.error();
@@ -264,6 +266,8 @@ Result<void> loadMessages(store::ReadTxn& txn, int64_t queueId, const std::funct
     m.receiveCount = static_cast<int32_t>(r.integer(8));
     m.firstReceiveAt = r.integer(9);
     m.groupId = r.text(10);
+    m.dedupId = r.text(12);
+    m.deadLetterSource = r.integer(13);
     // A receive recorded lazily may be older than the crash: such messages are simply visible
     // again (visible_at is in the past), never lost.
     if (keepBody(m.bodyBytes)) {

@@ -26,7 +26,6 @@ struct QueueRow {
 // A message as stored: its metadata plus body and attributes.
 struct StoredMessage {
   MessageMeta meta;  // body/attributes pointers set
-  std::string dedupId;
 };
 
 Result<int64_t> insertQueue(store::WriteTxn& txn, const QueueRow& row);
@@ -37,9 +36,11 @@ Result<void> deleteQueue(store::WriteTxn& txn, int64_t queueId);
 Result<void> insertMessage(store::WriteTxn& txn, int64_t queueId, const StoredMessage& message);
 Result<void> deleteMessage(store::WriteTxn& txn, int64_t queueId, int64_t sequence);
 Result<void> deleteAllMessages(store::WriteTxn& txn, int64_t queueId);
-// Moves one message to another queue (dead-letter or move task) under a new sequence.
-Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, int64_t toQueue,
-                         int64_t toSequence, Millis visibleAt);
+// Moves one message to another queue (dead-letter or move task): it keeps its id, body,
+// attributes and sent time; sequence, visibility, receive counts and dead-letter source are
+// `to`'s.
+Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSequence, const MessageMeta& to,
+                         int64_t toQueue);
 // Records a receive or a visibility change (lazily: see queue.h).
 Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const MessageMeta& meta);
 

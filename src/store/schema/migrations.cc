@@ -74,6 +74,9 @@ CREATE TABLE sqs_messages (
   PRIMARY KEY (queue_id, seq)
 );
 )sql"},
+    Migration{3, "sqs dead-letter source", R"sql(
+ALTER TABLE sqs_messages ADD COLUMN dlq_source INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

@@ -91,8 +91,9 @@ TEST(QueueAttributesTest, FifoNeedsFifoNameAndViceVersa) {
   auto upper = create({{"FifoQueue", "TRUE"}}, true);
   ASSERT_TRUE(upper.ok());
   EXPECT_TRUE(upper->fifoQueue);
-  expectError(create({{"FifoQueue", "true"}}, false), ErrorCode::InvalidAttributeValue,
-              "Invalid value for the parameter FifoQueue.");
+  expectError(create({{"FifoQueue", "true"}}, false), ErrorCode::InvalidParameterValue,
+              "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end "
+              "with .fifo suffix and be 1 to 80 in length.");
   expectError(create({}, true), ErrorCode::InvalidParameterValue);
   expectError(create({{"FifoQueue", "false"}}, true), ErrorCode::InvalidParameterValue);
   expectError(create({{"FifoQueue", "yes"}}, true), ErrorCode::InvalidAttributeValue);

@@ -195,7 +195,10 @@ Result<QueueSettings> applyAttributes(const QueueSettings& base, const Attribute
     s.fifoQueue = *fifo;
   }
   if (creating) {
-    if (s.fifoQueue && !isFifoName) return invalidValue("FifoQueue");
+    if (s.fifoQueue && !isFifoName)  // AWS answers with the FIFO-name error
+      return Error(ErrorCode::InvalidParameterValue,
+                   "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, "
+                   "must end with .fifo suffix and be 1 to 80 in length.");
     // Without FifoQueue=true a ".fifo" name is a standard name, and '.' is not allowed in those:
     // AWS answers with the standard-name error.
     if (!s.fifoQueue && isFifoName)
