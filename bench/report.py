@@ -118,7 +118,7 @@ def main():
             peer, action, conns = r["peer"], r["action"], r["connections"]
             ratio = "—"
             if peer == "overcast":
-                fq = by_key.get(("fauxqs", "sqs-cycle", conns))
+                fq = by_key.get(("fauxqs", action, conns))  # fauxqs: JSON protocol only
                 ratio = f"{r['msg_per_s'] / fq['msg_per_s']:,.2f}×" if fq and fq["msg_per_s"] else "—"
             per_req = r.get("server_cpu_us_per_req")
             per_msg = (per_req * r["requests"] / r["messages"]) if per_req and r["messages"] else None
