@@ -192,10 +192,11 @@ void report(const Options& options, const Stats& total, double seconds, double c
     fmt::print(
         "overcast-loadgen: sqs cycle: {:.0f} msg/s ({} messages received and deleted in the "
         "window); correctness over the whole run: {} sent, {} received, {} lost, {} duplicated, "
-        "{} unconfirmed, {} foreign; drain {:.1f} s{}\n",
+        "{} unconfirmed, {} foreign, {} with another MessageId; drain {:.1f} s{}\n",
         static_cast<double>(total.messages) / seconds, total.messages, sqs->tally.sent,
         sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
-        sqs->tally.foreign, sqs->drainSeconds, sqs->drained ? "" : " (timed out: not drained)");
+        sqs->tally.foreign, sqs->tally.idMismatch, sqs->drainSeconds,
+        sqs->drained ? "" : " (timed out: not drained)");
   if (!total.firstNon200.empty())
     fmt::print(stderr, "overcast-loadgen: first non-200 response: {}\n", total.firstNon200);
   if (!total.firstError.empty())
@@ -214,11 +215,11 @@ void report(const Options& options, const Stats& total, double seconds, double c
     if (sqs->cycle)
       extra += fmt::format(
           ",\"messages\":{},\"msg_per_s\":{:.1f},\"sent\":{},\"received\":{},\"lost\":{},"
-          "\"duplicated\":{},\"unconfirmed\":{},\"foreign\":{},\"drain_s\":{:.3f},"
+          "\"duplicated\":{},\"unconfirmed\":{},\"foreign\":{},\"id_mismatch\":{},\"drain_s\":{:.3f},"
           "\"drained\":{}",
           total.messages, static_cast<double>(total.messages) / seconds, sqs->tally.sent,
           sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
-          sqs->tally.foreign, sqs->drainSeconds, sqs->drained);
+          sqs->tally.foreign, sqs->tally.idMismatch, sqs->drainSeconds, sqs->drained);
   }
   const Scenario* scenario = findScenario(options.action);
   bool signedRequests =

@@ -314,6 +314,18 @@ void SqsRequests::parseReceive(std::string_view body, std::vector<SqsMessage>& o
   }
 }
 
+std::string_view SqsRequests::parseSendMessageId(std::string_view body) const {
+  if (protocol_ == SqsProtocol::kQuery) return xmlElement(body, "MessageId");
+  constexpr std::string_view kKey = "\"MessageId\"";
+  auto at = body.find(kKey);
+  if (at == std::string_view::npos) return {};
+  auto open = body.find('"', at + kKey.size());
+  if (open == std::string_view::npos) return {};
+  auto close = body.find('"', open + 1);
+  if (close == std::string_view::npos) return {};
+  return body.substr(open + 1, close - open - 1);
+}
+
 int SqsRequests::parseBatchSuccesses(std::string_view body) const {
   if (protocol_ == SqsProtocol::kQuery)
     return static_cast<int>(countOf(body, "<SendMessageBatchResultEntry>") +
@@ -392,26 +404,37 @@ std::string sqsCreateQueue(const asio::ip::tcp::endpoint& endpoint, const SqsReq
 // ---- correctness tally
 
 namespace {
-constexpr std::uint32_t kSentBit = 1u << 31;
+std::uint64_t idHash(std::string_view id) {
+  return id.empty() ? 0 : std::hash<std::string_view>{}(id) | 1;  // 0: no id known
+}
+}  // namespace
+
+void SqsTally::sent(std::uint64_t seq, std::string_view messageId) {
+  std::uint64_t hash = idHash(messageId);
+  std::lock_guard lock(mutex_);
+  Entry& e = state_[seq];
+  e.sent = true;
+  e.idHash = hash;
+  // Another connection may have received it before this answer was read.
+  if (e.receipts > 0 && hash != 0 && e.firstReceiptHash != hash) ++idMismatch_;
 }
 
-void SqsTally::sent(std::uint64_t seq) {
+void SqsTally::received(std::uint64_t seq, std::string_view messageId) {
+  std::uint64_t hash = idHash(messageId);
   std::lock_guard lock(mutex_);
-  state_[seq] |= kSentBit;
-}
-
-void SqsTally::received(std::uint64_t seq) {
-  std::lock_guard lock(mutex_);
-  ++state_[seq];
+  Entry& e = state_[seq];
+  if (e.receipts++ == 0) e.firstReceiptHash = hash;
+  if (e.sent && e.idHash != 0 && e.idHash != hash) ++idMismatch_;
 }
 
 SqsTally::Result SqsTally::result() const {
   std::lock_guard lock(mutex_);
   Result r;
   r.foreign = foreign_;
-  for (const auto& [seq, value] : state_) {
-    bool wasSent = (value & kSentBit) != 0;
-    std::uint32_t count = value & ~kSentBit;
+  r.idMismatch = idMismatch_;
+  for (const auto& [seq, entry] : state_) {
+    bool wasSent = entry.sent;
+    std::uint32_t count = entry.receipts;
     if (wasSent) ++r.sent;
     r.received += count;
     if (wasSent && count == 0) ++r.lost;
@@ -474,14 +497,14 @@ class CycleSession : public Session {
 
   void onResponse(int status, std::string_view body, bool inWindow, Stats& stats) override {
     if (step_ < kCycleSends) {
-      if (status == 200) tally_.sent(seq_);
+      if (status == 200) tally_.sent(seq_, requests_.parseSendMessageId(body));
       ++seq_;
       ++step_;
     } else if (step_ == kCycleSends) {
       held_.clear();
       if (status == 200) requests_.parseReceive(body, held_);
       for (const auto& m : held_) {
-        if (auto seq = sqsMessageSeq(m.body)) tally_.received(*seq);
+        if (auto seq = sqsMessageSeq(m.body)) tally_.received(*seq, m.messageId);
         else tally_.foreignBody();
       }
       if (!held_.empty()) step_ = kCycleSends + 1;

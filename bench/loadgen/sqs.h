@@ -58,6 +58,8 @@ class SqsRequests {
   // Answers. Each tolerates garbage (returns empty / 0).
   std::string parseQueueUrl(std::string_view body) const;
   void parseReceive(std::string_view body, std::vector<SqsMessage>& out) const;
+  // The MessageId of a SendMessage answer (empty if none), by a plain scan.
+  std::string_view parseSendMessageId(std::string_view body) const;
   // Number of successful entries of a SendMessageBatch or DeleteMessageBatch answer.
   int parseBatchSuccesses(std::string_view body) const;
 
@@ -83,11 +85,12 @@ std::string sqsCreateQueue(const boost::asio::ip::tcp::endpoint& endpoint,
                            const SqsRequests& requests, std::string_view name, std::string* error);
 
 // sqs-cycle's correctness tally: every message whose send was answered 200 must be received
-// exactly once. Shared by every connection (and thread) of a run.
+// exactly once, with the MessageId its send was answered with (compared by a 64-bit hash).
+// Shared by every connection (and thread) of a run.
 class SqsTally {
  public:
-  void sent(std::uint64_t seq);
-  void received(std::uint64_t seq);
+  void sent(std::uint64_t seq, std::string_view messageId);
+  void received(std::uint64_t seq, std::string_view messageId);
   void foreignBody() { ++foreign_; }
 
   struct Result {
@@ -97,13 +100,20 @@ class SqsTally {
     std::uint64_t duplicated = 0;  // receipts beyond the first of a message
     std::uint64_t unconfirmed = 0; // received, but its send was not answered 200
     std::uint64_t foreign = 0;     // bodies that are not ours
+    std::uint64_t idMismatch = 0;  // receipts whose MessageId is not the one the send returned
   };
   Result result() const;
 
  private:
   mutable std::mutex mutex_;
-  // seq -> (sent << 31) | receive count
-  std::unordered_map<std::uint64_t, std::uint32_t> state_;
+  struct Entry {
+    std::uint64_t idHash = 0;  // of the MessageId the send was answered with
+    std::uint64_t firstReceiptHash = 0;  // of the MessageId it was first received with
+    std::uint32_t receipts = 0;
+    bool sent = false;
+  };
+  std::unordered_map<std::uint64_t, Entry> state_;  // by the body's sequence number
+  std::uint64_t idMismatch_ = 0;
   std::uint64_t foreign_ = 0;
 };
 
