@@ -112,8 +112,8 @@ def main():
               "message counted):")
         print()
         print("| peer | scenario | conns | msg/s | overcast/fauxqs | server CPU/msg | sent "
-              "| received | lost | duplicated | unconfirmed | drained |")
-        print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+              "| received | lost | duplicated | unconfirmed | other MessageId | drained |")
+        print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
         for r in cycle:
             peer, action, conns = r["peer"], r["action"], r["connections"]
             ratio = "—"
@@ -127,13 +127,14 @@ def main():
             drained = "yes" if r.get("drained") else f"no ({r.get('drain_s', 0):.0f} s)"
             print(f"| {peer} | {action} | {conns} | {fmt_rps(r['msg_per_s'])} | {ratio} | {cpu_s} "
                   f"| {r['sent']} | {r['received']} | {r['lost']} | {r['duplicated']} "
-                  f"| {r['unconfirmed']} | {drained} |")
+                  f"| {r['unconfirmed']} | {r.get('id_mismatch', '—')} | {drained} |")
         print()
         print("msg/s: messages received and deleted (DeleteMessageBatch successes) per second of "
               "the measured window. sent/received/lost/duplicated count the whole row (warm-up and "
               "drain included): lost = a send answered 200 whose message never came back; "
               "duplicated = receipts beyond a message's first; unconfirmed = received although "
-              "its send was not answered 200. server CPU/msg is approximate (warm-up and drain "
+              "its send was not answered 200; other MessageId = received with another MessageId than "
+              "its send was answered with. server CPU/msg is approximate (warm-up and drain "
               "CPU over the window's messages).")
     for r in rows:
         if "na" in r and r["connections"] == min(x["connections"] for x in rows):
