@@ -56,20 +56,20 @@ Queue::Queue(QueueIdentity identity, QueueSettings settings, std::map<std::strin
     : identity_(std::move(identity)),
       createdAt_(createdAt),
       cachedBodyBytes_(cachedBodyBytes),
-      settings_(std::move(settings)),
+      settings_(std::make_shared<const QueueSettings>(std::move(settings))),
       tags_(std::move(tags)),
       modifiedAt_(modifiedAt) {}
 
 std::string Queue::arn() const { return queueArn(identity_.region, identity_.accountId, identity_.name); }
 
-QueueSettings Queue::settings() const {
+std::shared_ptr<const QueueSettings> Queue::settings() const {
   std::lock_guard lock(mu_);
   return settings_;
 }
 
 void Queue::setSettings(QueueSettings settings, Millis modifiedAt) {
   std::lock_guard lock(mu_);
-  settings_ = std::move(settings);
+  settings_ = std::make_shared<const QueueSettings>(std::move(settings));
   modifiedAt_ = modifiedAt;
 }
 
@@ -113,7 +113,7 @@ Queue::ReceiveOutcome Queue::receive(int max, Millis now, Millis visibilityMs, c
                                      std::optional<int64_t> maxReceiveCount) {
   ReceiveOutcome out;
   std::lock_guard lock(mu_);
-  const Millis retentionMs = settings_.messageRetentionPeriod * 1000;
+  const Millis retentionMs = settings_->messageRetentionPeriod * 1000;
   // Messages that leave instead of being handed out.
   auto leaves = [&](MessageMeta& meta) {
     if (meta.sentAt + retentionMs <= now) {
@@ -129,7 +129,7 @@ Queue::ReceiveOutcome Queue::receive(int max, Millis now, Millis visibilityMs, c
     return false;
   };
   std::vector<int64_t> taken;
-  if (settings_.fifoQueue) {
+  if (settings_->fifoQueue) {
     // One pass in send order: a group is blocked from its first message that is not visible.
     std::set<std::string_view> blocked;
     for (auto& [seq, meta] : messages_) {

@@ -92,7 +92,8 @@ class Queue {
   const QueueIdentity& identity() const { return identity_; }
   std::string arn() const;
 
-  QueueSettings settings() const;
+  // The current settings: an immutable snapshot, shared (hot paths read it on every request).
+  std::shared_ptr<const QueueSettings> settings() const;
   void setSettings(QueueSettings settings, Millis modifiedAt);
   std::map<std::string, std::string> tags() const;
   void setTags(std::map<std::string, std::string> tags);
@@ -160,7 +161,7 @@ class Queue {
   const Millis createdAt_;
   std::atomic<int64_t>* cachedBodyBytes_;
   mutable std::mutex mu_;
-  QueueSettings settings_;                       // GUARDED_BY(mu_)
+  std::shared_ptr<const QueueSettings> settings_;  // GUARDED_BY(mu_)
   std::map<std::string, std::string> tags_;      // GUARDED_BY(mu_)
   Millis modifiedAt_;                            // GUARDED_BY(mu_)
   int64_t nextSequence_ = 1;                     // GUARDED_BY(mu_)

@@ -47,7 +47,7 @@ void SqsCore::createQueue(const RequestContext& ctx, const json::object& in, Rep
 
   auto sameOrConflict = [ctx, settings = *settings, this](const std::shared_ptr<Queue>& existing) -> Result<Output> {
     auto want = comparableAttributes(settings);
-    auto have = comparableAttributes(existing->settings());
+    auto have = comparableAttributes(*existing->settings());
     if (want != have)
       return Error(ErrorCode::QueueNameExists, "A queue already exists with the same name and a different value for "
                                                "attribute " + firstDifference(want, have));
@@ -178,7 +178,7 @@ Result<Output> SqsCore::getQueueAttributes(const RequestContext& ctx, const json
   facts.approximateNumberOfMessages = counts.visible;
   facts.approximateNumberOfMessagesNotVisible = counts.inFlight;
   facts.approximateNumberOfMessagesDelayed = counts.delayed;
-  auto attributes = renderAttributes(q.settings(), facts, stringsOf(in, "AttributeNames"));
+  auto attributes = renderAttributes(*q.settings(), facts, stringsOf(in, "AttributeNames"));
   if (!attributes) return attributes.error();
   Output out;
   if (!attributes->empty()) out["Attributes"] = mapObject(*attributes);
@@ -189,10 +189,10 @@ void SqsCore::setQueueAttributes(const RequestContext& ctx, const json::object& 
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
   auto q = *queue;
-  auto settings = applyAttributes(q->settings(), stringMapOf(in, "Attributes"), /*creating=*/false,
+  auto settings = applyAttributes(*q->settings(), stringMapOf(in, "Attributes"), /*creating=*/false,
                                   isFifoName(q->identity().name));
   if (!settings) return reply(settings.error());
-  if (settings->redrivePolicy != q->settings().redrivePolicy)
+  if (settings->redrivePolicy != q->settings()->redrivePolicy)
     if (auto ok = checkRedrivePolicy(ctx, *settings, q->arn()); !ok) return reply(ok.error());
   storeSettings(q, std::move(*settings), toMillis(ctx.now), std::move(reply));
 }
@@ -233,7 +233,7 @@ void SqsCore::addPermission(const RequestContext& ctx, const json::object& in, R
                          "Value SQS:" + a + " for parameter ActionName is invalid. Reason: Only the queue owner is "
                          "allowed to invoke this action, or it is not an action."));
   }
-  auto settings = q->settings();
+  QueueSettings settings = *q->settings();
   auto policy = sqs::addPermission(settings.policy, q->arn(), stringOf(in, "Label"), accounts, actions);
   if (!policy) return reply(policy.error());
   settings.policy = std::move(*policy);
@@ -244,7 +244,7 @@ void SqsCore::removePermission(const RequestContext& ctx, const json::object& in
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
   auto q = *queue;
-  auto settings = q->settings();
+  QueueSettings settings = *q->settings();
   auto policy = sqs::removePermission(settings.policy, stringOf(in, "Label"));
   if (!policy) return reply(policy.error());
   settings.policy = std::move(*policy);
@@ -260,7 +260,7 @@ void SqsCore::tagQueue(const RequestContext& ctx, const json::object& in, Reply 
   if (tags.size() > kMaxTagsPerQueue)
     return reply(Error(ErrorCode::InvalidParameterValue, "Too many tags: a queue may have at most 50."));
   store_.write(
-      [id = q->identity().queueId, s = q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
+      [id = q->identity().queueId, s = *q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
         return updateQueue(txn, id, s, tags, m);
       },
       [q, tags, reply = std::move(reply)](Result<void> done) {
@@ -277,7 +277,7 @@ void SqsCore::untagQueue(const RequestContext& ctx, const json::object& in, Repl
   auto tags = q->tags();
   for (const auto& k : stringsOf(in, "TagKeys")) tags.erase(k);
   store_.write(
-      [id = q->identity().queueId, s = q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
+      [id = q->identity().queueId, s = *q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
         return updateQueue(txn, id, s, tags, m);
       },
       [q, tags, reply = std::move(reply)](Result<void> done) {
@@ -302,7 +302,7 @@ Result<Output> SqsCore::listDeadLetterSourceQueues(const RequestContext& ctx, co
   const std::string arn = (*queue)->arn();
   json::array urls;
   for (const auto& q : registry_.list(ctx.accountId, ctx.region, "")) {
-    auto redrive = q->settings().redrivePolicy;
+    auto redrive = q->settings()->redrivePolicy;
     if (redrive.empty()) continue;
     auto policy = parseRedrivePolicy(redrive);
     if (policy && policy->deadLetterTargetArn == arn) urls.emplace_back(urlOf(ctx, *q));

@@ -36,7 +36,8 @@ void SqsCore::receiveMessage(const RequestContext& ctx, json::object in, Reply r
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
   auto q = *queue;
-  const QueueSettings settings = q->settings();
+  const auto settingsSnapshot = q->settings();  // held: the reference below must not dangle
+  const QueueSettings& settings = *settingsSnapshot;
   auto max = intOf(in, "MaxNumberOfMessages").value_or(1);
   if (max < 1 || max > 10)
     return reply(Error(ErrorCode::InvalidParameterValue,
@@ -82,7 +83,7 @@ bool SqsCore::tryServe(const std::shared_ptr<Waiter>& w) {
   std::unique_lock lock(w->mu);
   if (w->done) return true;
   std::optional<int64_t> maxReceiveCount;
-  if (auto redrive = w->queue->settings().redrivePolicy; !redrive.empty())
+  if (auto redrive = w->queue->settings()->redrivePolicy; !redrive.empty())
     if (auto policy = parseRedrivePolicy(redrive)) maxReceiveCount = policy->maxReceiveCount;
   auto outcome = w->queue->receive(
       w->max, now(), w->visibilityMs, [this] { return std::stoull(ids_.randomHex(8), nullptr, 16); },
@@ -171,7 +172,7 @@ Result<Output> SqsCore::buildReceiveOutput(const RequestContext& ctx, const Queu
   auto systemNames = stringsOf(in, "AttributeNames");
   for (auto& n : stringsOf(in, "MessageSystemAttributeNames")) systemNames.push_back(std::move(n));
   const auto attributeNames = stringsOf(in, "MessageAttributeNames");
-  const bool fifo = queue.settings().fifoQueue;
+  const bool fifo = queue.settings()->fifoQueue;
   json::array messages;
   for (auto& r : received) {
     const MessageMeta& m = r.meta;

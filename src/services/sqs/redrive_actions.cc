@@ -93,7 +93,7 @@ void SqsCore::transfer(const std::shared_ptr<Queue>& from, const std::shared_ptr
 void SqsCore::moveToDeadLetterQueue(const std::shared_ptr<Queue>& source, std::vector<MessageMeta> metas) {
   if (metas.empty()) return;
   std::shared_ptr<Queue> dlq;
-  if (auto policy = parseRedrivePolicy(source->settings().redrivePolicy))
+  if (auto policy = parseRedrivePolicy(source->settings()->redrivePolicy))
     if (auto arn = parseSqsArn(policy->deadLetterTargetArn)) dlq = registry_.find(arn->account, arn->region, arn->name);
   if (!dlq || dlq.get() == source.get()) {  // no such queue (deleted since): the messages stay
     for (const auto& m : metas) source->finishDelete(m.sequence, false);
@@ -117,10 +117,10 @@ Result<void> SqsCore::checkRedrivePolicy(const RequestContext& ctx, const QueueS
     return invalid("Dead-letter target must be a queue in the same account and region.");
   auto dlq = registry_.find(arn->account, arn->region, arn->name);
   if (!dlq) return invalid("Dead-letter target does not exist.");
-  if (dlq->settings().fifoQueue != settings.fifoQueue)
+  if (dlq->settings()->fifoQueue != settings.fifoQueue)
     return invalid(settings.fifoQueue ? "Dead-letter queue of a FIFO queue must be a FIFO queue."
                                       : "Dead-letter queue of a standard queue must be a standard queue.");
-  if (auto allow = dlq->settings().redriveAllowPolicy; !allow.empty())
+  if (auto allow = dlq->settings()->redriveAllowPolicy; !allow.empty())
     if (auto parsed = parseRedriveAllowPolicy(allow); parsed && !parsed->allows(sourceArn))
       return invalid("The dead-letter target's RedriveAllowPolicy does not allow this queue as a source.");
   return {};
@@ -140,7 +140,7 @@ Result<Output> SqsCore::startMessageMoveTask(const RequestContext& ctx, const js
                                               "exist.");
   bool isDeadLetterQueue = false;
   for (const auto& q : registry_.list(ctx.accountId, source->identity().region, ""))
-    if (auto p = parseRedrivePolicy(q->settings().redrivePolicy); p && p->deadLetterTargetArn == sourceArn)
+    if (auto p = parseRedrivePolicy(q->settings()->redrivePolicy); p && p->deadLetterTargetArn == sourceArn)
       isDeadLetterQueue = true;
   if (!isDeadLetterQueue)
     return Error(ErrorCode::InvalidParameterValue, "Source queue must be configured as a Dead Letter Queue.");

@@ -148,7 +148,7 @@ void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Rep
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
   auto q = *queue;
-  auto prepared = prepare(*this, ctx, *q, q->settings(), in);
+  auto prepared = prepare(*this, ctx, *q, *q->settings(), in);
   if (!prepared) return reply(prepared.error());
   auto p = std::make_shared<PreparedMessage>(std::move(*prepared));
   if (p->duplicateOf) return reply(sendResult(*p));
@@ -189,7 +189,8 @@ void SqsCore::sendMessageBatch(const RequestContext& ctx, const json::object& in
     if (!ids.insert(id).second)
       return reply(Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated."));
   }
-  const QueueSettings settings = q->settings();
+  const auto settingsSnapshot = q->settings();  // held: the reference below must not dangle
+  const QueueSettings& settings = *settingsSnapshot;
   struct Entry {
     std::string id;
     PreparedMessage message;

@@ -94,8 +94,13 @@ Result<std::shared_ptr<Queue>> SqsCore::authorizedQueue(const RequestContext& ct
   // Another account's queue is invisible without a grant: the same answer as no queue at all.
   const Error invisible(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   if (!queue) return invisible;
+  const auto settings = queue->settings();
+  const std::string& policy = settings->policy;
+  if (policy.empty()) {  // the common case: only the owner, and no policy to read
+    if (owner == ctx.accountId) return queue;
+    return invisible;
+  }
   PolicyRequest request{ctx.accountId, "", "sqs:" + ctx.action, queue->arn(), "", ""};
-  const std::string policy = queue->settings().policy;
   auto decision = evaluatePolicy(policy, request);
   // Finding a queue's URL comes with any grant on it: a caller allowed to send must be able
   // to look the queue up first.

@@ -65,7 +65,9 @@ void Writer::run() {
 }
 
 Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
-  if (auto r = c_->execScript("SAVEPOINT w"); !r) return r;
+  // Through the statement cache: these run twice per write, and parsing them each time showed.
+  static const std::vector<SqlValue> kNoParams;
+  if (auto r = c_->exec("SAVEPOINT w", kNoParams); !r) return r.error();
   Result<void> r;
   try {
     r = p.fn(txn);
@@ -74,7 +76,7 @@ Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
     r = Error(ErrorCode::InternalFailure, fmt::format("store: write threw: {}", e.what()));
   }
   if (r) {
-    if (auto rel = c_->execScript("RELEASE w"); !rel) r = rel;
+    if (auto rel = c_->exec("RELEASE w", kNoParams); !rel) r = rel.error();
   }
   if (!r) {
     (void)c_->execScript("ROLLBACK TO w");
