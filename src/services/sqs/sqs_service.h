@@ -19,7 +19,7 @@ struct SqsOptions {
   // Host header of the request that asks for the URL.
   std::string queueUrlHost;
   // Message bodies kept in memory, service-wide; beyond it bodies are read from the store.
-  int64_t bodyCacheBytes = 128LL * 1024 * 1024;
+  int64_t bodyCacheBytes = 64LL * 1024 * 1024;
 };
 
 // Loads every queue and message index from the store (blocking: call at start). The store,
