@@ -1,8 +1,5 @@
 // DeleteMessage(Batch) and ChangeMessageVisibility(Batch). Deletes are durable before the
 // answer; visibility changes are recorded lazily (a crash can only make a message visible early).
-#include <regex>
-#include <set>
-
 #include <fmt/format.h>
 
 #include "services/sqs/model/receipt_handle.h"
@@ -13,7 +10,6 @@ namespace overcast::sqs {
 namespace {
 
 constexpr int64_t kMaxVisibilitySeconds = 43200;
-constexpr size_t kMaxBatchEntries = 10;
 
 struct Handle {
   int64_t sequence;
@@ -36,28 +32,6 @@ Result<Handle> handleFor(const Queue& queue, const std::string& text) {
     nonce = nonce * 16 + static_cast<uint64_t>(d);
   }
   return Handle{h->sequence, h->receiveCount, nonce};
-}
-
-// Entries of a batch: present, at most 10, ids distinct and well-formed.
-Result<const json::array*> batchEntries(const json::object& in, const char* entryName) {
-  auto* entries = in.if_contains("Entries");
-  if (!entries || !entries->is_array() || entries->get_array().empty())
-    return Error(ErrorCode::EmptyBatchRequest,
-                 std::string("There should be at least one ") + entryName + " in the request.");
-  const auto& list = entries->get_array();
-  if (list.size() > kMaxBatchEntries)
-    return Error(ErrorCode::TooManyEntriesInBatchRequest,
-                 "Maximum number of entries per request are 10. You have sent " + std::to_string(list.size()) + ".");
-  static const std::regex kIdPattern("[A-Za-z0-9_-]{1,80}");
-  std::set<std::string> ids;
-  for (const auto& e : list) {
-    std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
-    if (!std::regex_match(id, kIdPattern))
-      return Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
-                                                   "hyphens and underscores. It can be at most 80 letters long.");
-    if (!ids.insert(id).second) return Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated.");
-  }
-  return &list;
 }
 
 json::object failure(const std::string& id, const Error& e) {

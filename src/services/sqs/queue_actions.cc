@@ -259,6 +259,10 @@ void SqsCore::tagQueue(const RequestContext& ctx, const json::object& in, Reply 
   for (auto& [k, v] : stringMapOf(in, "Tags")) tags[k] = v;
   if (tags.size() > kMaxTagsPerQueue)
     return reply(Error(ErrorCode::InvalidParameterValue, "Too many tags: a queue may have at most 50."));
+  storeTags(q, std::move(tags), std::move(reply));
+}
+
+void SqsCore::storeTags(const std::shared_ptr<Queue>& q, std::map<std::string, std::string> tags, Reply reply) {
   store_.write(
       [id = q->identity().queueId, s = *q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
         return updateQueue(txn, id, s, tags, m);
@@ -276,15 +280,7 @@ void SqsCore::untagQueue(const RequestContext& ctx, const json::object& in, Repl
   auto q = *queue;
   auto tags = q->tags();
   for (const auto& k : stringsOf(in, "TagKeys")) tags.erase(k);
-  store_.write(
-      [id = q->identity().queueId, s = *q->settings(), tags, m = q->modifiedAt()](store::WriteTxn& txn) {
-        return updateQueue(txn, id, s, tags, m);
-      },
-      [q, tags, reply = std::move(reply)](Result<void> done) {
-        if (!done) return reply(done.error());
-        q->setTags(tags);
-        reply(Output{});
-      });
+  storeTags(q, std::move(tags), std::move(reply));
 }
 
 Result<Output> SqsCore::listQueueTags(const RequestContext& ctx, const json::object& in) {

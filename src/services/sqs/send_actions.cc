@@ -1,9 +1,6 @@
 // SendMessage and SendMessageBatch: a message is durable before the answer.
 #include <openssl/evp.h>
 
-#include <regex>
-#include <set>
-
 #include "services/sqs/model/message_rules.h"
 #include "services/sqs/model/names.h"
 #include "services/sqs/sqs_core.h"
@@ -13,8 +10,6 @@ namespace overcast::sqs {
 namespace {
 
 constexpr int64_t kMaxDelaySeconds = 900;
-constexpr size_t kMaxBatchEntries = 10;
-constexpr size_t kMaxBatchEntryIdLength = 80;
 
 Error invalid(std::string message) { return Error(ErrorCode::InvalidParameterValue, std::move(message)); }
 
@@ -171,24 +166,9 @@ void SqsCore::sendMessageBatch(const RequestContext& ctx, const json::object& in
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
   auto q = *queue;
-  auto* entries = in.if_contains("Entries");
-  if (!entries || !entries->is_array() || entries->get_array().empty())
-    return reply(Error(ErrorCode::EmptyBatchRequest, "There should be at least one SendMessageBatchRequestEntry in "
-                                                     "the request."));
-  const auto& list = entries->get_array();
-  if (list.size() > kMaxBatchEntries)
-    return reply(Error(ErrorCode::TooManyEntriesInBatchRequest, "Maximum number of entries per request are 10. You "
-                                                                "have sent " + std::to_string(list.size()) + "."));
-  static const std::regex kIdPattern("[A-Za-z0-9_-]+");
-  std::set<std::string> ids;
-  for (const auto& e : list) {
-    std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
-    if (id.empty() || id.size() > kMaxBatchEntryIdLength || !std::regex_match(id, kIdPattern))
-      return reply(Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
-                                                         "hyphens and underscores. It can be at most 80 letters long."));
-    if (!ids.insert(id).second)
-      return reply(Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated."));
-  }
+  auto entries = batchEntries(in, "SendMessageBatchRequestEntry");
+  if (!entries) return reply(entries.error());
+  const auto& list = **entries;
   const auto settingsSnapshot = q->settings();  // held: the reference below must not dangle
   const QueueSettings& settings = *settingsSnapshot;
   struct Entry {

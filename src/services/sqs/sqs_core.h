@@ -51,6 +51,7 @@ class SqsCore {
   void createQueue(const RequestContext& ctx, const json::object& in, Reply reply);
   // Replaces the queue's settings durably (SetQueueAttributes, Add/RemovePermission).
   void storeSettings(const std::shared_ptr<Queue>& queue, QueueSettings settings, Millis now, Reply reply);
+  void storeTags(const std::shared_ptr<Queue>& queue, std::map<std::string, std::string> tags, Reply reply);
   Result<Output> getQueueUrl(const RequestContext& ctx, const json::object& in);
   Result<Output> listQueues(const RequestContext& ctx, const json::object& in);
   void deleteQueue(const RequestContext& ctx, const json::object& in, Reply reply);
@@ -136,6 +137,11 @@ class SqsCore {
   std::mutex purgeMu_;
   std::map<int64_t, Millis> lastPurge_;  // GUARDED_BY(purgeMu_)
 };
+
+// A batch's Entries: present, at most 10, ids distinct and of 1-80 [A-Za-z0-9_-]. `entryName`
+// names the entry shape in the empty-batch message. Errors: EmptyBatchRequest,
+// TooManyEntriesInBatchRequest, InvalidBatchEntryId, BatchEntryIdsNotDistinct.
+Result<const json::array*> batchEntries(const json::object& in, std::string_view entryName);
 
 // FIFO sequence numbers as AWS writes them: a long decimal string.
 std::string fifoSequenceNumber(int64_t sequence);

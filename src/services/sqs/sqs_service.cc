@@ -1,6 +1,8 @@
 #include "services/sqs/sqs_service.h"
 
 #include <algorithm>
+#include <regex>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,29 @@
 namespace overcast::sqs {
 
 std::string fifoSequenceNumber(int64_t sequence) { return fmt::format("{:020}", sequence); }
+
+constexpr size_t kMaxBatchEntries = 10;
+
+Result<const json::array*> batchEntries(const json::object& in, std::string_view entryName) {
+  auto* entries = in.if_contains("Entries");
+  if (!entries || !entries->is_array() || entries->get_array().empty())
+    return Error(ErrorCode::EmptyBatchRequest,
+                 "There should be at least one " + std::string(entryName) + " in the request.");
+  const auto& list = entries->get_array();
+  if (list.size() > kMaxBatchEntries)
+    return Error(ErrorCode::TooManyEntriesInBatchRequest,
+                 "Maximum number of entries per request are 10. You have sent " + std::to_string(list.size()) + ".");
+  static const std::regex kIdPattern("[A-Za-z0-9_-]{1,80}");
+  std::set<std::string> ids;
+  for (const auto& e : list) {
+    std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
+    if (!std::regex_match(id, kIdPattern))
+      return Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
+                                                   "hyphens and underscores. It can be at most 80 letters long.");
+    if (!ids.insert(id).second) return Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated.");
+  }
+  return &list;
+}
 
 std::string stringOf(const json::object& in, std::string_view name) {
   auto* v = in.if_contains(name);
