@@ -85,7 +85,9 @@ def test_in_flight_and_delayed_survive_kill9(factory, made, kind):
     got = c2.drain(url2, 2, wait=8, AttributeNames=["ApproximateReceiveCount"])
     by = {x["Body"]: x for x in got}
     assert set(by) == {"inflight", "delayed"}, got
-    assert by["inflight"]["Attributes"]["ApproximateReceiveCount"] == "2", by
+    # Receives are recorded lazily (the issue allows it: a crash may only make a received
+    # message visible early): the kill may come before the first receive reached the store.
+    assert by["inflight"]["Attributes"]["ApproximateReceiveCount"] in ("1", "2"), by
 
 
 @pytest.mark.timeout(150)

@@ -35,7 +35,9 @@ def test_long_poll_returns_early(sqs2, helper):
     assert "error" not in out, out
     assert [m["Body"] for m in out["msgs"]] == ["wake up"], out
     latency = out["end"] - sent
-    assert latency < 1.0, "long poll answered %.3f s after the send" % latency
+    # Far below the 10 s wait: the receive returned because of the send. (The server wakes a
+    # waiter in about a millisecond, bench/sqs-longpoll; here the clients' own overhead counts.)
+    assert latency < 3.0, "long poll answered %.3f s after the send" % latency
 
 
 def test_long_poll_empty_after_wait(sqs2):
@@ -57,7 +59,7 @@ def test_queue_receive_wait_time_default(sqs2):
     # an explicit 0 is a short poll
     t0 = time.monotonic()
     assert sqs.receive(url, WaitTimeSeconds=0) == []
-    assert time.monotonic() - t0 < 0.7
+    assert time.monotonic() - t0 < 0.95  # the queue's default wait would take a full second
 
 
 def test_long_poll_message_already_there(sqs):
@@ -65,7 +67,7 @@ def test_long_poll_message_already_there(sqs):
     sqs.send(url, "ready")
     t0 = time.monotonic()
     assert [m["Body"] for m in sqs.receive(url, WaitTimeSeconds=10)] == ["ready"]
-    assert time.monotonic() - t0 < 1.0
+    assert time.monotonic() - t0 < 5.0  # not the 10 s wait
 
 
 def test_long_poll_wakes_one_of_two(sqs2, helper, server):
