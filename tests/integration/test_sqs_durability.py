@@ -1,4 +1,5 @@
 """SQS durability: acknowledged messages survive kill -9; deleted ones do not come back."""
+import json
 import threading
 import time
 
@@ -163,3 +164,42 @@ def test_clean_restart_keeps_everything(factory, made):
     c2 = _adapter("query", s2, made)
     url2 = c2.call("GetQueueUrl", QueueName=name)["QueueUrl"]
     assert {m["MessageId"] for m in c2.drain(url2, 20, wait=10)} == ids
+
+
+@pytest.mark.timeout(120)
+def test_move_task_resumes_after_kill9(factory, made):
+    """A message move task is recorded in the store: after kill -9 it resumes and finishes, and
+    every message ends up back in its source queue exactly once."""
+    s1 = factory.start()
+    c = _adapter("json", s1, made)
+    dname, sname = qname("mvdlq"), qname("mvsrc")
+    dlq = c.create_queue(dname)
+    src = c.create_queue(sname, {"RedrivePolicy": json.dumps(
+        {"deadLetterTargetArn": sqs_clients.queue_arn(dname), "maxReceiveCount": 1})})
+    bodies = {"m%d" % i for i in range(6)}
+    for b in sorted(bodies):
+        c.send(src, b)
+
+    def all_dead():
+        c.receive(src, MaxNumberOfMessages=10, VisibilityTimeout=0)
+        return c.attrs(dlq, ["ApproximateNumberOfMessages"])["ApproximateNumberOfMessages"] == "6"
+    assert sqs_clients.wait_until(all_dead, 10)
+    time.sleep(0.5)  # let the moves into the dead-letter queue reach the store
+    handle = c.call("StartMessageMoveTask", SourceArn=sqs_clients.queue_arn(dname),
+                    MaxNumberOfMessagesPerSecond=1)["TaskHandle"]
+    time.sleep(1.5)  # a message or two moved, most still waiting
+    s2 = factory.restart(s1, kill9=True)
+    c2 = _adapter("json", s2, made)
+    tasks = c2.call("ListMessageMoveTasks", SourceArn=sqs_clients.queue_arn(dname))["Results"]
+    assert tasks and tasks[0]["Status"] in ("RUNNING", "COMPLETED"), tasks
+    assert tasks[0]["Status"] != "RUNNING" or tasks[0]["TaskHandle"] == handle, tasks
+
+    def completed():
+        r = c2.call("ListMessageMoveTasks", SourceArn=sqs_clients.queue_arn(dname))["Results"]
+        return r and r[0]["Status"] == "COMPLETED"
+    assert sqs_clients.wait_until(completed, 20, step=0.5)
+    src2 = c2.call("GetQueueUrl", QueueName=sname)["QueueUrl"]
+    got = [m["Body"] for m in c2.drain(src2, 6, wait=5)]
+    assert sorted(got) == sorted(bodies), got
+    dlq2 = c2.call("GetQueueUrl", QueueName=dname)["QueueUrl"]
+    assert c2.receive(dlq2, MaxNumberOfMessages=10) == []

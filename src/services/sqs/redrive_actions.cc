@@ -42,10 +42,53 @@ struct SqsCore::MoveTask {
   Millis startedAt = 0;
   int64_t toMove = 0;
   std::atomic<int64_t> moved{0};
+  Millis pacingFrom = 0;       // when this run (start or resume) began: the rate counts from here
+  int64_t movedBeforePacing = 0;
   std::mutex mu;
   std::string status = "RUNNING";  // GUARDED_BY(mu): RUNNING, CANCELLING, CANCELLED, COMPLETED, FAILED
   std::string failureReason;       // GUARDED_BY(mu)
+
+  MoveTaskRow row() {
+    std::lock_guard lock(mu);
+    return MoveTaskRow{handle, source->identity().accountId, source->identity().queueId,
+                       destination ? destination->identity().queueId : 0, sourceArn, destinationArn, rate, status,
+                       failureReason, moved.load(), toMove, startedAt};
+  }
 };
+
+void SqsCore::recordMoveTask(const std::shared_ptr<MoveTask>& task) {
+  // Progress is recorded lazily: after a crash the task resumes from what the store last saw,
+  // and the messages it moved since stay moved (their own moves are recorded too).
+  store_.write([row = task->row()](store::WriteTxn& txn) { return saveMoveTask(txn, row); }, [](Result<void>) {});
+}
+
+Result<void> SqsCore::loadMoveTasks(store::ReadTxn& txn) {
+  auto rows = sqs::loadMoveTasks(txn);
+  if (!rows) return rows.error();
+  for (auto& r : *rows) {
+    auto source = registry_.findById(r.sourceQueueId);
+    if (!source) continue;  // its queue is gone: nothing to report or resume
+    auto task = std::make_shared<MoveTask>();
+    task->handle = r.handle;
+    task->source = source;
+    task->destination = r.destinationQueueId ? registry_.findById(r.destinationQueueId) : nullptr;
+    task->sourceArn = r.sourceArn;
+    task->destinationArn = r.destinationArn;
+    task->rate = r.rate;
+    task->startedAt = r.startedAt;
+    task->toMove = r.toMove;
+    task->moved = r.moved;
+    task->status = r.status == "CANCELLING" ? "CANCELLED" : r.status;
+    task->failureReason = r.failureReason;
+    if (r.destinationQueueId && !task->destination) {
+      task->status = "FAILED";
+      task->failureReason = "The destination queue no longer exists.";
+    }
+    moveTasks_.push_back(task);
+    if (task->status == "RUNNING") scheduler_.post([this, task] { runMoveTask(task); });  // resume
+  }
+  return {};
+}
 
 void SqsCore::transfer(const std::shared_ptr<Queue>& from, const std::shared_ptr<Queue>& to,
                        std::vector<MessageMeta> metas, bool intoDeadLetterQueue) {
@@ -126,7 +169,7 @@ Result<void> SqsCore::checkRedrivePolicy(const RequestContext& ctx, const QueueS
   return {};
 }
 
-Result<Output> SqsCore::startMessageMoveTask(const RequestContext& ctx, const json::object& in) {
+void SqsCore::startMessageMoveTask(const RequestContext& ctx, const json::object& in, Reply reply) {
   const std::string sourceArn = stringOf(in, "SourceArn");
   const std::string destinationArn = stringOf(in, "DestinationArn");
   auto find = [&](const std::string& arnText) -> std::shared_ptr<Queue> {
@@ -136,30 +179,30 @@ Result<Output> SqsCore::startMessageMoveTask(const RequestContext& ctx, const js
   };
   auto source = find(sourceArn);
   if (!source)
-    return Error(ErrorCode::ResourceNotFound, "The resource that you specified for the SourceArn parameter doesn't "
-                                              "exist.");
+    return reply(Error(ErrorCode::ResourceNotFound, "The resource that you specified for the SourceArn parameter "
+                                                    "doesn't exist."));
   bool isDeadLetterQueue = false;
   for (const auto& q : registry_.list(ctx.accountId, source->identity().region, ""))
     if (auto p = parseRedrivePolicy(q->settings()->redrivePolicy); p && p->deadLetterTargetArn == sourceArn)
       isDeadLetterQueue = true;
   if (!isDeadLetterQueue)
-    return Error(ErrorCode::InvalidParameterValue, "Source queue must be configured as a Dead Letter Queue.");
+    return reply(Error(ErrorCode::InvalidParameterValue, "Source queue must be configured as a Dead Letter Queue."));
   std::shared_ptr<Queue> destination;
   if (!destinationArn.empty() && !(destination = find(destinationArn)))
-    return Error(ErrorCode::ResourceNotFound, "The resource that you specified for the DestinationArn parameter "
-                                              "doesn't exist.");
+    return reply(Error(ErrorCode::ResourceNotFound, "The resource that you specified for the DestinationArn "
+                                                    "parameter doesn't exist."));
   auto rate = intOf(in, "MaxNumberOfMessagesPerSecond").value_or(kDefaultMoveRate);
   if (rate < 1 || rate > kMaxMoveRate)
-    return Error(ErrorCode::InvalidParameterValue, "Value " + std::to_string(rate) +
-                                                       " for parameter MaxNumberOfMessagesPerSecond is invalid. "
-                                                       "Reason: must be between 1 and 500.");
+    return reply(Error(ErrorCode::InvalidParameterValue, "Value " + std::to_string(rate) +
+                                                             " for parameter MaxNumberOfMessagesPerSecond is "
+                                                             "invalid. Reason: must be between 1 and 500."));
   auto task = std::make_shared<MoveTask>();
   {
     std::lock_guard lock(taskMu_);
     for (const auto& t : moveTasks_) {
       std::lock_guard l(t->mu);
       if (t->source == source && (t->status == "RUNNING" || t->status == "CANCELLING"))
-        return Error(ErrorCode::UnsupportedOperation, "There is already a task running for this source queue.");
+        return reply(Error(ErrorCode::UnsupportedOperation, "There is already a task running for this source queue."));
     }
     task->handle = ids_.uuid();
     task->source = source;
@@ -171,26 +214,50 @@ Result<Output> SqsCore::startMessageMoveTask(const RequestContext& ctx, const js
     task->toMove = source->size();
     moveTasks_.push_back(task);
   }
-  scheduler_.post([this, task] { runMoveTask(task); });
-  return Output{{"TaskHandle", task->handle}};
+  // Recorded before the answer, so a task the caller was told about resumes after a crash.
+  store_.write([row = task->row()](store::WriteTxn& txn) { return saveMoveTask(txn, row); },
+               [this, task, reply = std::move(reply)](Result<void> done) {
+                 if (!done) {
+                   std::lock_guard lock(taskMu_);
+                   std::erase(moveTasks_, task);
+                   return reply(done.error());
+                 }
+                 scheduler_.post([this, task] { runMoveTask(task); });
+                 reply(Output{{"TaskHandle", task->handle}});
+               });
 }
 
 void SqsCore::runMoveTask(const std::shared_ptr<MoveTask>& task) {
+  bool finished = false;
   {
     std::lock_guard lock(task->mu);
-    if (task->status == "CANCELLING") {
-      task->status = "CANCELLED";
-      return;
+    if (task->status != "RUNNING") {
+      if (task->status == "CANCELLING") task->status = "CANCELLED";
+      finished = true;
     }
   }
-  const int perTick = static_cast<int>(std::max<int64_t>(1, task->rate * kMoveTickMs / 1000));
+  if (finished) return recordMoveTask(task);
+  // Pace to MaxNumberOfMessagesPerSecond: by now this run may have moved rate * elapsed (+1).
+  const Millis at = now();
+  if (task->pacingFrom == 0) {
+    task->pacingFrom = at;
+    task->movedBeforePacing = task->moved.load();
+  }
+  const int64_t allowed =
+      task->rate * (at - task->pacingFrom) / 1000 + 1 - (task->moved.load() - task->movedBeforePacing);
   const int64_t left = task->toMove - task->moved.load();
-  auto batch = left > 0 ? task->source->takeForMove(static_cast<int>(std::min<int64_t>(perTick, left)), now())
+  if (left > 0 && allowed <= 0) {
+    scheduler_.runAfter(std::chrono::milliseconds(kMoveTickMs), [this, task] { runMoveTask(task); });
+    return;
+  }
+  auto batch = left > 0 ? task->source->takeForMove(static_cast<int>(std::min(allowed, left)), at)
                         : std::vector<MessageMeta>{};
   if (batch.empty()) {
-    std::lock_guard lock(task->mu);
-    task->status = "COMPLETED";
-    return;
+    {
+      std::lock_guard lock(task->mu);
+      task->status = "COMPLETED";
+    }
+    return recordMoveTask(task);
   }
   // Group by destination: the task's, or each message's source queue.
   std::map<Queue*, std::pair<std::shared_ptr<Queue>, std::vector<MessageMeta>>> byDestination;
@@ -211,6 +278,7 @@ void SqsCore::runMoveTask(const std::shared_ptr<MoveTask>& task) {
     task->moved += static_cast<int64_t>(slot.second.size());
     transfer(task->source, slot.first, std::move(slot.second), /*intoDeadLetterQueue=*/false);
   }
+  recordMoveTask(task);
   {
     std::lock_guard lock(task->mu);
     if (task->status == "FAILED") return;

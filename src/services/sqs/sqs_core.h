@@ -64,7 +64,7 @@ class SqsCore {
   Result<Output> listDeadLetterSourceQueues(const RequestContext& ctx, const json::object& in);
   void addPermission(const RequestContext& ctx, const json::object& in, Reply reply);
   // Dead-letter queues and move tasks (redrive_actions.cc)
-  Result<Output> startMessageMoveTask(const RequestContext& ctx, const json::object& in);
+  void startMessageMoveTask(const RequestContext& ctx, const json::object& in, Reply reply);
   Result<Output> listMessageMoveTasks(const RequestContext& ctx, const json::object& in);
   Result<Output> cancelMessageMoveTask(const RequestContext& ctx, const json::object& in);
   // A RedrivePolicy must name an existing queue of the same account, region and type whose
@@ -127,6 +127,9 @@ class SqsCore {
 
   struct MoveTask;
   void runMoveTask(const std::shared_ptr<MoveTask>& task);
+  void recordMoveTask(const std::shared_ptr<MoveTask>& task);
+  // Restores the recorded tasks and resumes those that were running (at start, after queues).
+  Result<void> loadMoveTasks(store::ReadTxn& txn);
   // Moves `metas` (taken out of `from`) into `to` now, and records the move in the store.
   void transfer(const std::shared_ptr<Queue>& from, const std::shared_ptr<Queue>& to, std::vector<MessageMeta> metas,
                 bool intoDeadLetterQueue);

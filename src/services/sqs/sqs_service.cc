@@ -81,7 +81,8 @@ Result<void> SqsCore::load() {
       if (!loaded) return loaded.error();
       registry_.add(std::move(queue));
     }
-    return {};
+    std::lock_guard lock(taskMu_);
+    return loadMoveTasks(txn);
   });
 }
 
@@ -169,7 +170,7 @@ class SqsService final : public api::TableService {
             [&c](Ctx ctx, const In& in) { return c.listDeadLetterSourceQueues(ctx, in); });
     add("AddPermission", [&c](Ctx ctx, In in, Reply r) { c.addPermission(ctx, in, std::move(r)); });
     add("RemovePermission", [&c](Ctx ctx, In in, Reply r) { c.removePermission(ctx, in, std::move(r)); });
-    addSync("StartMessageMoveTask", [&c](Ctx ctx, const In& in) { return c.startMessageMoveTask(ctx, in); });
+    add("StartMessageMoveTask", [&c](Ctx ctx, In in, Reply r) { c.startMessageMoveTask(ctx, in, std::move(r)); });
     addSync("ListMessageMoveTasks", [&c](Ctx ctx, const In& in) { return c.listMessageMoveTasks(ctx, in); });
     addSync("CancelMessageMoveTask", [&c](Ctx ctx, const In& in) { return c.cancelMessageMoveTask(ctx, in); });
     add("SendMessage", [&c](Ctx ctx, In in, Reply r) { c.sendMessage(ctx, in, std::move(r)); });

@@ -221,6 +221,31 @@ Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const Messa
   return {};
 }
 
+Result<void> saveMoveTask(store::WriteTxn& txn, const MoveTaskRow& r) {
+  auto done = txn.exec(
+      "INSERT INTO sqs_move_tasks (handle, account_id, source_queue_id, destination_queue_id, source_arn, "
+      "destination_arn, rate, status, failure_reason, moved, to_move, started_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (handle) DO UPDATE SET status = excluded.status, failure_reason = excluded.failure_reason, "
+      "moved = excluded.moved",
+      {r.handle, r.accountId, r.sourceQueueId, r.destinationQueueId, r.sourceArn, r.destinationArn, r.rate, r.status,
+       r.failureReason, r.moved, r.toMove, r.startedAt});
+  if (!done) return done.error();
+  return {};
+}
+
+Result<std::vector<MoveTaskRow>> loadMoveTasks(store::ReadTxn& txn) {
+  auto rows = txn.query(
+      "SELECT handle, account_id, source_queue_id, destination_queue_id, source_arn, destination_arn, rate, status, "
+      "failure_reason, moved, to_move, started_at FROM sqs_move_tasks ORDER BY started_at, handle");
+  if (!rows) return rows.error();
+  std::vector<MoveTaskRow> out;
+  for (const auto& r : *rows)
+    out.push_back(MoveTaskRow{r.text(0), r.text(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.integer(6),
+                              r.text(7), r.text(8), r.integer(9), r.integer(10), r.integer(11)});
+  return out;
+}
+
 Result<std::vector<QueueRow>> loadQueues(store::ReadTxn& txn) {
   auto rows = txn.query(
       "SELECT queue_id, account_id, region, name, settings, tags, created_at, modified_at FROM sqs_queues "

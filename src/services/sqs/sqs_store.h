@@ -44,6 +44,23 @@ Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSe
 // Records a receive or a visibility change (lazily: see queue.h).
 Result<void> recordVisibility(store::WriteTxn& txn, int64_t queueId, const MessageMeta& meta);
 
+// A message move task as stored (migration 4): written when it starts, then as it progresses.
+struct MoveTaskRow {
+  std::string handle;
+  std::string accountId;
+  int64_t sourceQueueId = 0;
+  int64_t destinationQueueId = 0;  // 0: each message back to the queue it came from
+  std::string sourceArn, destinationArn;
+  int64_t rate = 0;
+  std::string status;
+  std::string failureReason;
+  int64_t moved = 0, toMove = 0;
+  Millis startedAt = 0;
+};
+
+Result<void> saveMoveTask(store::WriteTxn& txn, const MoveTaskRow& row);
+Result<std::vector<MoveTaskRow>> loadMoveTasks(store::ReadTxn& txn);
+
 Result<std::vector<QueueRow>> loadQueues(store::ReadTxn& txn);
 // Calls `each` for every message of the queue, in sequence order, with the body cached only
 // while `keepBody(bytes)` says so.

@@ -77,6 +77,22 @@ CREATE TABLE sqs_messages (
     Migration{3, "sqs dead-letter source", R"sql(
 ALTER TABLE sqs_messages ADD COLUMN dlq_source INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    Migration{4, "sqs message move tasks", R"sql(
+CREATE TABLE sqs_move_tasks (
+  handle               TEXT PRIMARY KEY,
+  account_id           TEXT NOT NULL,
+  source_queue_id      INTEGER NOT NULL,
+  destination_queue_id INTEGER NOT NULL,
+  source_arn           TEXT NOT NULL,
+  destination_arn      TEXT NOT NULL,
+  rate                 INTEGER NOT NULL,
+  status               TEXT NOT NULL,
+  failure_reason       TEXT NOT NULL,
+  moved                INTEGER NOT NULL,
+  to_move              INTEGER NOT NULL,
+  started_at           INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
