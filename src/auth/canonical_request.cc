@@ -71,7 +71,7 @@ void appendCanonicalHeader(std::string& out, const HttpRequest& request, std::st
   out.push_back(':');
   bool first = true;
   for (const HttpHeader& h : request.headers) {
-    if (!equalsLowercase(h.name, lowerName)) continue;
+    if (!equalsIgnoreCase(h.name, lowerName)) continue;
     if (!first) out.push_back(',');
     first = false;
     appendHeaderValue(out, h.value);
@@ -105,7 +105,7 @@ std::string canonicalRequest(const HttpRequest& request, const SignatureInfo& in
   out.push_back('\n');
   // A client that sends X-Amz-Content-SHA256 signed that value (botocore uses it verbatim);
   // verify() separately checks that it matches the body.
-  if (const HttpHeader* contentSha = findHeader(request, "x-amz-content-sha256")) {
+  if (const HttpHeader* contentSha = request.findHeader("x-amz-content-sha256")) {
     appendHeaderValue(out, contentSha->value);
   } else {
     appendHex(out, sha256(request.body));

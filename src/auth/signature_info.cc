@@ -109,8 +109,8 @@ Result<SignatureInfo> parseHeaderForm(const HttpRequest& request, std::string_vi
     pos = comma + 1;
   }
 
-  const HttpHeader* amzDateHeader = findHeader(request, "x-amz-date");
-  const HttpHeader* dateHeader = amzDateHeader ? nullptr : findHeader(request, "date");
+  const HttpHeader* amzDateHeader = request.findHeader("x-amz-date");
+  const HttpHeader* dateHeader = amzDateHeader ? nullptr : request.findHeader("date");
   bool haveDate = amzDateHeader || dateHeader;
   std::string missing;
   if (!haveCredential || credential.empty()) missing += "Authorization header requires 'Credential' parameter. ";
@@ -135,7 +135,7 @@ Result<SignatureInfo> parseHeaderForm(const HttpRequest& request, std::string_vi
                                     dateHeader->value));
     info.amzDate = std::move(*converted);
   }
-  if (const HttpHeader* token = findHeader(request, "x-amz-security-token")) info.securityToken = trim(token->value);
+  if (const HttpHeader* token = request.findHeader("x-amz-security-token")) info.securityToken = trim(token->value);
   return info;
 }
 
@@ -178,7 +178,7 @@ Result<SignatureInfo> parseQueryForm(const HttpRequest& request) {
     info.expires = std::chrono::seconds(secs);
   }
   if (token) info.securityToken = *token;
-  else if (const HttpHeader* header = findHeader(request, "x-amz-security-token"))
+  else if (const HttpHeader* header = request.findHeader("x-amz-security-token"))
     info.securityToken = trim(header->value);
   return info;
 }
@@ -186,7 +186,7 @@ Result<SignatureInfo> parseQueryForm(const HttpRequest& request) {
 }  // namespace
 
 bool hasSigV4(const HttpRequest& request) {
-  const HttpHeader* authorization = findHeader(request, "authorization");
+  const HttpHeader* authorization = request.findHeader("authorization");
   if (authorization && trim(authorization->value).substr(0, 5) == "AWS4-") return true;
   std::string_view q = request.query();
   return queryHasParam(q, "X-Amz-Algorithm") || queryHasParam(q, "X-Amz-Credential");
@@ -194,7 +194,7 @@ bool hasSigV4(const HttpRequest& request) {
 
 Result<SignatureInfo> parseSignatureInfo(const HttpRequest& request) {
   // The header wins when both forms appear: it is what SDKs send, the query form is for links.
-  if (const HttpHeader* authorization = findHeader(request, "authorization"))
+  if (const HttpHeader* authorization = request.findHeader("authorization"))
     return parseHeaderForm(request, authorization->value);
   std::string_view q = request.query();
   if (queryHasParam(q, "X-Amz-Algorithm") || queryHasParam(q, "X-Amz-Credential")) return parseQueryForm(request);

@@ -58,7 +58,7 @@ bool isHexDigest(std::string_view s) {
 // The canonical request trusts X-Amz-Content-SHA256 as the client signed it, so a body swapped
 // under an unchanged header would otherwise pass; a digest must therefore match the body.
 Result<void> checkContentSha256(const HttpRequest& request) {
-  const HttpHeader* header = findHeader(request, "x-amz-content-sha256");
+  const HttpHeader* header = request.findHeader("x-amz-content-sha256");
   if (!header) return {};
   std::string_view claimed = header->value;
   while (!claimed.empty() && (claimed.front() == ' ' || claimed.front() == '\t')) claimed.remove_prefix(1);

@@ -1,25 +1,22 @@
 #include "core/http_message.h"
 
-#include <algorithm>
-#include <cctype>
-
 namespace overcast {
 
+namespace {
+constexpr char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (asciiLower(a[i]) != asciiLower(b[i])) return false;
+  return true;
 }
 
-std::string_view HttpRequest::header(std::string_view name) const {
+const HttpHeader* HttpRequest::findHeader(std::string_view name) const {
   for (const auto& h : headers)
-    if (equalsIgnoreCase(h.name, name)) return h.value;
-  return {};
-}
-
-bool HttpRequest::hasHeader(std::string_view name) const {
-  return std::any_of(headers.begin(), headers.end(),
-                     [&](const HttpHeader& h) { return equalsIgnoreCase(h.name, name); });
+    if (equalsIgnoreCase(h.name, name)) return &h;
+  return nullptr;
 }
 
 }  // namespace overcast

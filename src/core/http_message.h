@@ -32,9 +32,14 @@ struct HttpRequest {
     auto q = target.find('?');
     return q == std::string::npos ? std::string_view() : std::string_view(target).substr(q + 1);
   }
-  // First header with this name, compared case-insensitively; empty if absent.
-  std::string_view header(std::string_view name) const;
-  bool hasHeader(std::string_view name) const;
+  // First header with this name (compared ASCII case-insensitively), or null.
+  const HttpHeader* findHeader(std::string_view name) const;
+  // Its value; empty if absent.
+  std::string_view header(std::string_view name) const {
+    const HttpHeader* h = findHeader(name);
+    return h ? std::string_view(h->value) : std::string_view();
+  }
+  bool hasHeader(std::string_view name) const { return findHeader(name) != nullptr; }
 };
 
 struct HttpResponse {
@@ -48,6 +53,7 @@ struct HttpResponse {
   }
 };
 
+// ASCII case-insensitive equality (HTTP field names are ASCII; no locale lookups on the hot path).
 bool equalsIgnoreCase(std::string_view a, std::string_view b);
 
 }  // namespace overcast

@@ -1,5 +1,7 @@
 // DeleteMessage(Batch) and ChangeMessageVisibility(Batch). Deletes are durable before the
 // answer; visibility changes are recorded lazily (a crash can only make a message visible early).
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "services/sqs/model/receipt_handle.h"
@@ -26,11 +28,9 @@ Result<Handle> handleFor(const Queue& queue, const std::string& text) {
   if (!h) return h.error();
   if (h->queueId != queue.identity().queueId || h->nonce.size() != 16) return invalid();
   uint64_t nonce = 0;
-  for (char c : h->nonce) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-    if (d < 0) return invalid();
-    nonce = nonce * 16 + static_cast<uint64_t>(d);
-  }
+  const char* end = h->nonce.data() + h->nonce.size();
+  if (auto [ptr, ec] = std::from_chars(h->nonce.data(), end, nonce, 16); ec != std::errc() || ptr != end)
+    return invalid();
   return Handle{h->sequence, h->receiveCount, nonce};
 }
 

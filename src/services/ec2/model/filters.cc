@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/wildcard.h"
+
 namespace overcast::ec2 {
 
 std::vector<std::string> stringList(const boost::json::object& input, std::string_view member) {
@@ -34,34 +36,7 @@ Result<std::vector<Filter>> parseFilters(const boost::json::object& input,
 }
 
 bool wildcardMatch(std::string_view pattern, std::string_view text) {
-  // Iterative glob with backtracking to the last '*': O(n*m) worst case, no recursion.
-  size_t p = 0, t = 0, starP = std::string_view::npos, starT = 0;
-  while (t < text.size()) {
-    if (p < pattern.size()) {
-      char c = pattern[p];
-      if (c == '*') {
-        starP = p++;
-        starT = t;
-        continue;
-      }
-      if (c == '\\' && p + 1 < pattern.size()) {
-        if (pattern[p + 1] == text[t]) {
-          p += 2;
-          ++t;
-          continue;
-        }
-      } else if (c == '?' || c == text[t]) {
-        ++p;
-        ++t;
-        continue;
-      }
-    }
-    if (starP == std::string_view::npos) return false;
-    p = starP + 1;
-    t = ++starT;
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return overcast::wildcardMatch(pattern, text, Escapes::Backslash);
 }
 
 bool matchesAll(const std::vector<Filter>& filters, const FilterValues& valuesOf) {

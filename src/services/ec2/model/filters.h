@@ -26,6 +26,7 @@ struct Filter {
 Result<std::vector<Filter>> parseFilters(const boost::json::object& input,
                                          std::initializer_list<std::string_view> known);
 
+// EC2 filter values: core wildcards with backslash escapes.
 bool wildcardMatch(std::string_view pattern, std::string_view text);
 
 // The values a resource has for a filter name (a resource may have several, e.g. tags).

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/wildcard.h"
+
 namespace overcast::sqs {
 namespace {
 
@@ -15,27 +17,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-// IAM wildcards: '*' any run, '?' one character.
-bool globMatch(std::string_view pattern, std::string_view text) {
-  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
-      ++p;
-      ++t;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
 }
 
 std::vector<std::string> strings(const json::value* v) {
@@ -73,14 +54,14 @@ bool principalMatches(const json::value* principal, const PolicyRequest& r) {
 bool actionMatches(const json::value* action, const PolicyRequest& r) {
   const std::string want = lower(r.action);
   for (const auto& a : strings(action))
-    if (a == "*" || globMatch(lower(a), want)) return true;
+    if (a == "*" || wildcardMatch(lower(a), want)) return true;
   return false;
 }
 
 bool resourceMatches(const json::value* resource, const PolicyRequest& r) {
   if (!resource) return true;
   for (const auto& res : strings(resource))
-    if (globMatch(res, r.resourceArn)) return true;
+    if (wildcardMatch(res, r.resourceArn)) return true;
   return false;
 }
 
@@ -107,7 +88,7 @@ bool conditionsHold(const json::value* condition, const PolicyRequest& r) {
       if (op == "StringEquals" || op == "ArnEquals")
         any = std::find(wanted.begin(), wanted.end(), have) != wanted.end();
       else if (op == "StringLike" || op == "ArnLike")
-        any = std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return globMatch(w, have); });
+        any = std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) { return wildcardMatch(w, have); });
       else if (op == "StringNotEquals" || op == "ArnNotEquals")
         any = std::find(wanted.begin(), wanted.end(), have) == wanted.end();
       else
