@@ -40,6 +40,7 @@ struct Exchange {
   asio::ip::tcp::socket socket;
   ResponseParser parser;
   std::array<char, 16 * 1024> buffer{};
+  std::string fullBody;  // filled when the caller wants the whole body
   bool finished = false;
   std::string error;
 };
@@ -47,11 +48,11 @@ struct Exchange {
 }  // namespace
 
 ExchangeResult exchangeOnce(const asio::ip::tcp::endpoint& endpoint, std::string_view request,
-                            std::chrono::milliseconds timeout) {
+                            std::chrono::milliseconds timeout, bool fullBody) {
   asio::io_context io(1);
   auto exchange = std::make_unique<Exchange>(io);
   Exchange& x = *exchange;
-  x.parser.reset();
+  x.parser.reset(fullBody ? &x.fullBody : nullptr);
   x.socket.async_connect(endpoint, [&x, request](const error_code& ec) {
     if (ec) {
       x.finished = true;
@@ -76,7 +77,7 @@ ExchangeResult exchangeOnce(const asio::ip::tcp::endpoint& endpoint, std::string
   } else if (x.error.empty()) {
     result.ok = true;
     result.status = x.parser.status();
-    result.body = std::string(x.parser.bodySample());
+    result.body = fullBody ? std::move(x.fullBody) : std::string(x.parser.bodySample());
   } else {
     result.error = x.error;
   }

@@ -1,5 +1,7 @@
 #include "sqs.h"
 
+#include "setup_exchange.h"
+
 #include <array>
 
 #include <boost/asio/buffer.hpp>
@@ -341,49 +343,9 @@ int SqsRequests::parseBatchSuccesses(std::string_view body) const {
 std::pair<int, std::string> sqsExchange(const asio::ip::tcp::endpoint& endpoint,
                                         std::string_view request,
                                         std::chrono::milliseconds timeout) {
-  asio::io_context io(1);
-  asio::ip::tcp::socket socket(io);
-  ResponseParser parser;
-  std::string body;
-  parser.reset(&body);
-  std::array<char, 16 * 1024> buffer{};
-  std::string error;
-  bool finished = false;
-  std::function<void()> read = [&] {
-    socket.async_read_some(asio::buffer(buffer), [&](const error_code& ec, std::size_t n) {
-      parser.feed(buffer.data(), n);
-      if (ec == asio::error::eof) parser.onEof();
-      if (parser.done() || parser.failed()) {
-        finished = true;
-        if (parser.failed()) error = std::string(parser.error());
-      } else if (ec) {
-        finished = true;
-        error = fmt::format("read: {}", ec.message());
-      } else {
-        read();
-      }
-    });
-  };
-  socket.async_connect(endpoint, [&](const error_code& ec) {
-    if (ec) {
-      finished = true;
-      error = fmt::format("connect: {}", ec.message());
-      return;
-    }
-    asio::async_write(socket, asio::buffer(request.data(), request.size()),
-                      [&](const error_code& writeEc, std::size_t) {
-                        if (writeEc) {
-                          finished = true;
-                          error = fmt::format("write: {}", writeEc.message());
-                        } else {
-                          read();
-                        }
-                      });
-  });
-  io.run_for(timeout);
-  if (!finished) return {0, "timed out"};
-  if (!error.empty()) return {0, error};
-  return {parser.status(), body};
+  auto r = exchangeOnce(endpoint, request, timeout, /*fullBody=*/true);
+  if (!r.ok) return {0, r.error};
+  return {r.status, std::move(r.body)};
 }
 
 std::string sqsCreateQueue(const asio::ip::tcp::endpoint& endpoint, const SqsRequests& requests,
