@@ -1,14 +1,18 @@
 #include "http/http_server.h"
 
+#include <array>
+#include <charconv>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 namespace overcast::http {
@@ -53,8 +57,18 @@ struct HttpServer::Shared {
 
 namespace {
 
-beast::tcp_stream& lowest(beast::tcp_stream& s) { return s; }
-beast::tcp_stream& lowest(beast::ssl_stream<beast::tcp_stream>& s) { return s.next_layer(); }
+using Clock = std::chrono::steady_clock;
+using IoExecutor = asio::io_context::executor_type;
+using StrandExecutor = asio::strand<IoExecutor>;
+
+template <class Executor>
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+
+template <class S>
+auto& lowest(S& s) {
+  if constexpr (requires { s.next_layer(); }) return s.next_layer();
+  else return s;
+}
 
 HttpResponse plainError(int status, std::string_view text) {
   HttpResponse r;
@@ -65,12 +79,57 @@ HttpResponse plainError(int status, std::string_view text) {
   return r;
 }
 
-template <class Stream>
-class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream>> {
+// Header names the serializer writes itself: a handler's copy would contradict it.
+bool framingHeader(std::string_view name) {
+  return equalsIgnoreCase(name, "Content-Length") || equalsIgnoreCase(name, "Transfer-Encoding") ||
+         equalsIgnoreCase(name, "Connection");
+}
+
+// Appends `text` without CR or LF, so no value can end a header line early.
+void appendFieldText(std::string& out, std::string_view text) {
+  for (char c : text)
+    if (c != '\r' && c != '\n') out.push_back(c);
+}
+
+// The status line and header block of `r` (HTTP/1.1, Content-Length framing).
+void serializeHead(std::string& out, const HttpResponse& r, bool keepAlive) {
+  out.clear();
+  out.append("HTTP/1.1 ");
+  char status[8];
+  auto [end, ec] = std::to_chars(status, status + sizeof status, r.status);
+  out.append(status, end);
+  out.push_back(' ');
+  out.append(bhttp::obsolete_reason(static_cast<bhttp::status>(r.status)));
+  out.append("\r\n");
+  for (const auto& h : r.headers) {
+    if (framingHeader(h.name)) continue;
+    appendFieldText(out, h.name);
+    out.append(": ");
+    appendFieldText(out, h.value);
+    out.append("\r\n");
+  }
+  out.append("Content-Length: ");
+  char length[24];
+  auto [lengthEnd, lengthEc] = std::to_chars(length, length + sizeof length, r.body.size());
+  out.append(length, lengthEnd);
+  out.append(keepAlive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+}
+
+// One HTTP/1.1 connection. Reads with read_some and Beast's parser (no composed read ops),
+// writes the serialized head and the body in one gathered write, and keeps one lazy timer:
+// each phase only moves `deadline_`, and the timer, when it fires, either closes the
+// connection or re-arms for the deadline now in force. So a request costs no timer
+// operations. Executor is a strand when several threads run the io_context, else the
+// io_context's own executor (every handler of a connection then runs on that one thread).
+template <class Stream, class Executor>
+class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream, Executor>> {
  public:
   template <class... Args>
-  Connection(std::shared_ptr<HttpServer::Shared> shared, bool tls, Args&&... streamArgs)
-      : shared_(std::move(shared)), stream_(std::forward<Args>(streamArgs)...), tls_(tls) {}
+  Connection(std::shared_ptr<HttpServer::Shared> shared, bool tls, Socket<Executor> socket, Args&&... tlsArgs)
+      : shared_(std::move(shared)),
+        stream_(std::move(socket), std::forward<Args>(tlsArgs)...),
+        timer_(lowest(stream_).get_executor()),
+        tls_(tls) {}
 
   ~Connection() override {
     shared_->remove(id_);
@@ -80,69 +139,110 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   void start() {
     id_ = shared_->add(this->weak_from_this());
     beast::error_code ec;
-    auto ep = lowest(stream_).socket().remote_endpoint(ec);
+    auto ep = lowest(stream_).remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
-    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] { self->handshake(); });
+    asio::dispatch(executor(), [self = this->shared_from_this()] {
+      auto now = Clock::now();
+      self->deadline_ = now + self->shared_->options.idleTimeout;
+      self->armTimer(now);
+      self->handshake();
+    });
   }
 
   void closeWhenIdle() override {
-    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+    asio::post(executor(), [self = this->shared_from_this()] {
       if (!self->busy_) self->close();
     });
   }
 
  private:
+  Executor executor() { return lowest(stream_).get_executor(); }
+
+  // The timer is always due no later than min(deadline_, armed-at + the shortest timeout). Every
+  // deadline is set as now + a timeout, so no deadline can fall before the timer is due, and
+  // moving deadline_ never needs a timer operation.
+  std::chrono::steady_clock::duration shortestTimeout() const {
+    auto shortest = std::min<Clock::duration>(shared_->options.idleTimeout, shared_->options.requestTimeout);
+    return std::max<Clock::duration>(shortest, std::chrono::milliseconds(1));
+  }
+
+  void armTimer(Clock::time_point now) {
+    timer_.expires_at(std::min(deadline_, now + shortestTimeout()));
+    timer_.async_wait([self = this->shared_from_this()](beast::error_code ec) { self->onTimer(ec); });
+  }
+
+  void onTimer(beast::error_code ec) {
+    if (ec || closed_) return;
+    auto now = Clock::now();
+    if (deadline_ <= now) return close();  // a read or write still pending fails and ends
+    armTimer(now);
+  }
+
   void handshake() {
-    if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-      lowest(stream_).expires_after(shared_->options.requestTimeout);
-      stream_.async_handshake(asio::ssl::stream_base::server,
-                              [self = this->shared_from_this()](beast::error_code ec) {
-                                if (ec) return self->close();
-                                self->readHeader();
-                              });
+    if constexpr (requires { stream_.async_handshake(asio::ssl::stream_base::server, [](beast::error_code) {}); }) {
+      deadline_ = Clock::now() + shared_->options.requestTimeout;
+      stream_.async_handshake(asio::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->close();
+        self->startRequest();
+      });
     } else {
-      readHeader();
+      startRequest();
     }
   }
 
-  void readHeader() {
+  void startRequest() {
     if (shared_->shuttingDown) return close();
     parser_.emplace();
     parser_->header_limit(static_cast<uint32_t>(shared_->options.maxHeaderBytes));
     parser_->body_limit(shared_->options.maxBodyBytes);
-    lowest(stream_).expires_after(shared_->options.idleTimeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                               self->onHeader(ec);
-                             });
-  }
-
-  void onHeader(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return dispatch(/*bodyTooLarge=*/true);
-    if (ec) return onReadError(ec);
-    lowest(stream_).expires_after(shared_->options.requestTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec == bhttp::error::body_limit) return self->dispatch(true);
-                        if (ec) return self->onReadError(ec);
-                        self->dispatch(false);
-                      });
-  }
-
-  void onReadError(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == asio::ssl::error::stream_truncated) {
-      return close();
+    parser_->eager(true);
+    if (buffer_.size() > 0) {  // the client sent its next request early (pipelining)
+      deadline_ = Clock::now() + shared_->options.requestTimeout;
+      return parse();
     }
-    if (ec == bhttp::error::header_limit) return write(plainError(431, "Request Header Fields Too Large"));
-    // Anything else is a request we cannot parse: say so once, then close.
-    write(plainError(400, "Bad Request"));
+    deadline_ = Clock::now() + shared_->options.idleTimeout;
+    readMore();
   }
+
+  void readMore() {
+    auto space = buffer_.prepare(kReadChunk);
+    stream_.async_read_some(space, [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+      self->onRead(ec, n);
+    });
+  }
+
+  void onRead(beast::error_code ec, size_t n) {
+    if (ec) return onReadError(ec);
+    if (buffer_.size() == 0 && !parser_->got_some())
+      deadline_ = Clock::now() + shared_->options.requestTimeout;  // the request's first bytes
+    buffer_.commit(n);
+    parse();
+  }
+
+  void parse() {
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      beast::error_code ec;
+      size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec == bhttp::error::body_limit) return dispatch(/*bodyTooLarge=*/true);
+      if (ec == bhttp::error::header_limit) return write(plainError(431, "Request Header Fields Too Large"));
+      if (ec) return write(plainError(400, "Bad Request"));  // a request we cannot parse: say so once, then close
+      if (used == 0) break;
+    }
+    if (parser_->is_done()) return dispatch(false);
+    if (buffer_.size() > shared_->options.maxHeaderBytes + shared_->options.maxBodyBytes)
+      return write(plainError(400, "Bad Request"));
+    readMore();
+  }
+
+  // End of stream, a reset, a timeout (the timer closed the socket) or TLS truncation: a client
+  // that stops mid-request gets no answer either.
+  void onReadError(beast::error_code) { close(); }
 
   void dispatch(bool bodyTooLarge) {
     busy_ = true;
-    lowest(stream_).expires_never();
+    deadline_ = Clock::time_point::max();
     auto& msg = parser_->get();
     IncomingRequest in;
     in.bodyTooLarge = bodyTooLarge;
@@ -157,28 +257,22 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     keepAlive_ = msg.keep_alive() && !bodyTooLarge;
     auto self = this->shared_from_this();
     shared_->handler(std::move(in), [self](HttpResponse&& response) {
-      asio::post(self->stream_.get_executor(),
-                 [self, r = std::move(response)]() mutable { self->write(std::move(r)); });
+      asio::post(self->executor(), [self, r = std::move(response)]() mutable { self->write(std::move(r)); });
     });
   }
 
   void write(HttpResponse&& r) {
     busy_ = true;
-    response_.emplace();
-    auto& res = *response_;
-    res.version(11);
-    res.result(static_cast<unsigned>(r.status));
-    for (auto& h : r.headers) res.set(h.name, h.value);
-    res.body() = std::move(r.body);
-    res.prepare_payload();
-    bool keep = keepAlive_ && !r.closeConnection && !shared_->shuttingDown;
-    res.keep_alive(keep);
-    lowest(stream_).expires_after(shared_->options.requestTimeout);
-    bhttp::async_write(stream_, res, [self = this->shared_from_this(), keep](beast::error_code ec, size_t) {
+    const bool keep = keepAlive_ && !r.closeConnection && !shared_->shuttingDown;
+    serializeHead(head_, r, keep);
+    body_ = std::move(r.body);
+    deadline_ = Clock::now() + shared_->options.requestTimeout;
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(stream_, buffers, [self = this->shared_from_this(), keep](beast::error_code ec, size_t) {
       self->busy_ = false;
-      self->response_.reset();
+      self->body_.clear();
       if (ec || !keep) return self->close();
-      self->readHeader();
+      self->startRequest();
     });
   }
 
@@ -186,18 +280,24 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
     if (closed_) return;
     closed_ = true;
     beast::error_code ec;
-    lowest(stream_).socket().shutdown(tcp::socket::shutdown_send, ec);
-    lowest(stream_).close();
+    timer_.cancel();
+    lowest(stream_).shutdown(tcp::socket::shutdown_send, ec);
+    lowest(stream_).close(ec);
   }
+
+  static constexpr size_t kReadChunk = 16 * 1024;
 
   std::shared_ptr<HttpServer::Shared> shared_;
   Stream stream_;
+  asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor> timer_;
+  Clock::time_point deadline_{};
   bool tls_;
   uint64_t id_ = 0;
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::string head_;
+  std::string body_;
   bool keepAlive_ = true;
   bool busy_ = false;
   bool closed_ = false;
@@ -210,14 +310,21 @@ class Listener : public std::enable_shared_from_this<Listener> {
       : shared_(std::move(shared)), acceptor_(std::move(acceptor)), tls_(std::move(tls)) {}
 
   void accept() {
-    acceptor_->async_accept(asio::make_strand(shared_->io),
-                            [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-                              self->onAccept(ec, std::move(socket));
-                            });
+    if (shared_->options.strandPerConnection)
+      acceptor_->async_accept(asio::make_strand(shared_->io.get_executor()),
+                              [self = shared_from_this()](beast::error_code ec, Socket<StrandExecutor> socket) {
+                                self->onAccept(ec, std::move(socket));
+                              });
+    else
+      acceptor_->async_accept(shared_->io.get_executor(),
+                              [self = shared_from_this()](beast::error_code ec, Socket<IoExecutor> socket) {
+                                self->onAccept(ec, std::move(socket));
+                              });
   }
 
  private:
-  void onAccept(beast::error_code ec, tcp::socket socket) {
+  template <class Executor>
+  void onAccept(beast::error_code ec, Socket<Executor> socket) {
     if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
     if (!ec) {
       if (shared_->connections.fetch_add(1) >= shared_->options.maxConnections) {
@@ -227,10 +334,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
       } else {
         socket.set_option(tcp::no_delay(true), ec);
         if (tls_) {
-          std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(shared_, true, std::move(socket), *tls_)
-              ->start();
+          using TlsStream = asio::ssl::stream<Socket<Executor>>;
+          std::make_shared<Connection<TlsStream, Executor>>(shared_, true, std::move(socket), *tls_)->start();
         } else {
-          std::make_shared<Connection<beast::tcp_stream>>(shared_, false, std::move(socket))->start();
+          std::make_shared<Connection<Socket<Executor>, Executor>>(shared_, false, std::move(socket))->start();
         }
       }
     } else {

@@ -3,7 +3,8 @@
 // limits, hands them to a Handler, and writes the HttpResponse back (keep-alive).
 //
 // Threads: everything runs on the io_context threads the caller runs. Each connection lives on
-// its own strand; the handler's `respond` may be called from any thread (it is posted back).
+// its own strand (or, with one thread, on the io_context itself); the handler's `respond` may be
+// called from any thread (it is posted back).
 #pragma once
 
 #include <atomic>
@@ -28,6 +29,9 @@ struct HttpServerOptions {
   std::chrono::seconds idleTimeout{60};    // keep-alive connection with no request
   std::chrono::seconds requestTimeout{30}; // a started request must arrive whole within this
   size_t maxConnections = 10000;           // beyond this, new connections are closed at once
+  // Each connection's handlers run on a strand. Needed only when more than one thread runs the
+  // io_context; with one thread every handler already runs there in turn.
+  bool strandPerConnection = true;
 };
 
 // A request whose body exceeded maxBodyBytes arrives with an empty body and this flag set,

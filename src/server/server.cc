@@ -131,6 +131,7 @@ int runServer(const ServerConfig& config) {
   httpOptions.idleTimeout = std::chrono::seconds(config.idleTimeoutSeconds);
   httpOptions.requestTimeout = std::chrono::seconds(config.requestTimeoutSeconds);
   httpOptions.maxConnections = config.maxConnections;
+  httpOptions.strandPerConnection = threads > 1;
   http::HttpServer httpServer(io, httpOptions, [&](http::IncomingRequest&& in, http::Respond respond) {
     auto path = in.request.path();
     if (isOpsPath(path)) return respond(handleOps(in.request, info, metrics, **db));
