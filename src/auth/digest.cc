@@ -6,13 +6,15 @@
 
 #include <cstdlib>
 
+#include "core/digest_algorithms.h"
+
 namespace overcast::auth {
 
 Sha256Digest sha256(std::string_view data) {
   Sha256Digest out{};
   unsigned int len = 0;
   // EVP_Digest only fails on allocation failure or a broken provider; neither is request data.
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) std::abort();
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, sha256Algorithm(), nullptr) != 1) std::abort();
   return out;
 }
 

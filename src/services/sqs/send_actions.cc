@@ -1,6 +1,7 @@
 // SendMessage and SendMessageBatch: a message is durable before the answer.
 #include <openssl/evp.h>
 
+#include "core/digest_algorithms.h"
 #include "services/sqs/model/message_rules.h"
 #include "services/sqs/model/names.h"
 #include "services/sqs/sqs_core.h"
@@ -53,7 +54,7 @@ struct PreparedMessage {
 static std::string sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), digest, &n, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), digest, &n, sha256Algorithm(), nullptr);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < n; ++i) {

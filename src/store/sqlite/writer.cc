@@ -1,5 +1,8 @@
 #include "store/sqlite/writer.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <chrono>
 #include <exception>
 
@@ -47,7 +50,23 @@ StoreStats Writer::stats() const {
   return s;
 }
 
+namespace {
+
+// The writer is a group committer: it should run when the threads that feed it have nothing
+// left to do, not preempt them on every submit(). SCHED_BATCH (an ordinary, unprivileged
+// policy) turns off wakeup preemption for this thread only. Where the writer shares a core with
+// the I/O threads, that roughly doubles the writes per commit and halves the context switches;
+// with a core of its own it changes nothing. If the policy is refused the writer runs as is.
+void preferThroughputScheduling() {
+  sched_param param{};
+  param.sched_priority = 0;
+  (void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &param);
+}
+
+}  // namespace
+
 void Writer::run() {
+  preferThroughputScheduling();
   std::vector<Pending> group;
   for (;;) {
     {

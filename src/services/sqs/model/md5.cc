@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "core/digest_algorithms.h"
+
 namespace overcast::sqs {
 namespace {
 
@@ -17,7 +19,7 @@ std::string md5Hex(std::string_view bytes) {
   unsigned int size = 0;
   // EVP_Digest only fails on allocation failure; an empty digest would then be rejected by the
   // client's own check, which is the honest outcome.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_md5(), nullptr) != 1) return {};
+  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, md5Algorithm(), nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(size * 2);
