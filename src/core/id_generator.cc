@@ -3,6 +3,8 @@
 #include <openssl/rand.h>
 
 #include <atomic>
+#include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -35,9 +37,14 @@ class RandomIdGenerator final : public IdGenerator {
     fill(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    std::string h = toHex(b, sizeof b);
-    return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4),
-                       h.substr(16, 4), h.substr(20));
+    std::string out(36, '-');  // 8-4-4-4-12 hex digits
+    size_t pos = 0;
+    for (size_t i = 0; i < sizeof b; ++i) {
+      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+      out[pos++] = kHex[b[i] >> 4];
+      out[pos++] = kHex[b[i] & 0xf];
+    }
+    return out;
   }
 
   std::string randomHex(int bytes) override {
@@ -47,10 +54,30 @@ class RandomIdGenerator final : public IdGenerator {
   }
 
  private:
-  static void fill(unsigned char* p, size_t n) {
+  // Random bytes are drawn from OpenSSL's DRBG a pool at a time: a request takes two ids, and
+  // each RAND_bytes call pays for a lock, a fork check and a DRBG round of its own. Bytes
+  // handed out are wiped from the pool.
+  void fill(unsigned char* p, size_t n) {
+    if (n > sizeof pool_) return drbg(p, n);
+    std::lock_guard lock(mu_);
+    if (n > available_) {
+      drbg(pool_, sizeof pool_);
+      available_ = sizeof pool_;
+    }
+    unsigned char* from = pool_ + (sizeof pool_ - available_);
+    std::memcpy(p, from, n);
+    std::memset(from, 0, n);
+    available_ -= n;
+  }
+
+  static void drbg(unsigned char* p, size_t n) {
     // RAND_bytes only fails when the OS entropy source is broken: nothing sane to do then.
     if (RAND_bytes(p, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
   }
+
+  std::mutex mu_;
+  unsigned char pool_[1024];  // GUARDED_BY(mu_)
+  size_t available_ = 0;      // GUARDED_BY(mu_): the unused bytes at the pool's end
 };
 
 class SequentialIdGenerator final : public IdGenerator {

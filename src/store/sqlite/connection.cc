@@ -23,6 +23,9 @@ class StatementReset {
   sqlite3_stmt* s_;
 };
 
+// SQLITE_STATIC: the values outlive the statement's use of them (the caller's `params` lives
+// until StatementReset has reset the statement and cleared its bindings), so SQLite need not
+// copy them.
 int bindOne(sqlite3_stmt* s, int index, const SqlValue& v) {
   return std::visit(
       [&](const auto& x) -> int {
@@ -34,9 +37,9 @@ int bindOne(sqlite3_stmt* s, int index, const SqlValue& v) {
         } else if constexpr (std::is_same_v<T, double>) {
           return sqlite3_bind_double(s, index, x);
         } else if constexpr (std::is_same_v<T, std::string>) {
-          return sqlite3_bind_text64(s, index, x.data(), x.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          return sqlite3_bind_text64(s, index, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8);
         } else {
-          return sqlite3_bind_blob64(s, index, x.bytes.data(), x.bytes.size(), SQLITE_TRANSIENT);
+          return sqlite3_bind_blob64(s, index, x.bytes.data(), x.bytes.size(), SQLITE_STATIC);
         }
       },
       v);
@@ -106,17 +109,16 @@ Result<void> Connection::execScript(std::string_view sql) {
 }
 
 Result<sqlite3_stmt*> Connection::prepare(std::string_view sql, const std::vector<SqlValue>& params) {
-  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
-  if (auto it = cache_.find(key); it != cache_.end()) {
+  if (auto it = cache_.find(sql); it != cache_.end()) {
     stmt = it->second;
   } else {
     const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                                 &tail);
     if (rc != SQLITE_OK) return sqliteError("prepare", sql);
     if (stmt == nullptr) return Error(ErrorCode::InternalFailure, fmt::format("sqlite: empty statement: {}", sql));
-    cache_.emplace(std::move(key), stmt);
+    cache_.emplace(std::string(sql), stmt);
   }
   if (static_cast<size_t>(sqlite3_bind_parameter_count(stmt)) != params.size()) {
     return Error(ErrorCode::InternalFailure,

@@ -52,7 +52,12 @@ class Connection {
   Error sqliteError(std::string_view what, std::string_view sql) const;
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by string_view (no key string built per statement run).
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> cache_;
 };
 
 // The transaction view over a connection; the caller brackets it with BEGIN/COMMIT.
