@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/core_names.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/digest_algorithms.h"
@@ -12,20 +13,26 @@ namespace overcast::auth {
 
 Sha256Digest sha256(std::string_view data) {
   Sha256Digest out{};
-  unsigned int len = 0;
-  // EVP_Digest only fails on allocation failure or a broken provider; neither is request data.
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, sha256Algorithm(), nullptr) != 1) std::abort();
+  unsigned char full[EVP_MAX_MD_SIZE];
+  digestInto(sha256Algorithm(), data, full);
+  std::copy_n(full, out.size(), out.begin());
   return out;
 }
 
 void HmacSha256::Free::operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 
-HmacSha256::HmacSha256() {
-  // The context holds its own reference to the algorithm, so the fetched one is freed at once.
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+namespace {
+
+const EVP_MAC* hmacAlgorithm() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);  // kept for the process's life
   if (mac == nullptr) std::abort();  // no default provider: a broken installation, not request data
-  ctx_.reset(EVP_MAC_CTX_new(mac));
-  EVP_MAC_free(mac);
+  return mac;
+}
+
+}  // namespace
+
+HmacSha256::HmacSha256() {
+  ctx_.reset(EVP_MAC_CTX_new(const_cast<EVP_MAC*>(hmacAlgorithm())));
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
                          OSSL_PARAM_construct_end()};

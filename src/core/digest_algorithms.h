@@ -6,9 +6,16 @@
 
 #include <openssl/evp.h>
 
+#include <string_view>
+
 namespace overcast {
 
 const EVP_MD* sha256Algorithm();
 const EVP_MD* md5Algorithm();
+
+// One-shot digest of `data` into `out` (EVP_MAX_MD_SIZE bytes of room); returns its length.
+// Runs on a context kept per thread and reset between uses (it holds no data afterwards), so a
+// digest allocates nothing: EVP_Digest builds and frees a context on every call.
+unsigned int digestInto(const EVP_MD* md, std::string_view data, unsigned char* out);
 
 }  // namespace overcast

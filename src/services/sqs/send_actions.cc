@@ -54,7 +54,7 @@ struct PreparedMessage {
 static std::string sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  EVP_Digest(data.data(), data.size(), digest, &n, sha256Algorithm(), nullptr);
+  n = digestInto(sha256Algorithm(), data, digest);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned int i = 0; i < n; ++i) {

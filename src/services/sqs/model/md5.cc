@@ -16,10 +16,7 @@ constexpr unsigned char kTransportBinary = 2;
 
 std::string md5Hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int size = 0;
-  // EVP_Digest only fails on allocation failure; an empty digest would then be rejected by the
-  // client's own check, which is the honest outcome.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, md5Algorithm(), nullptr) != 1) return {};
+  const unsigned int size = digestInto(md5Algorithm(), bytes, digest.data());
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(size * 2);
