@@ -9,6 +9,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -99,6 +100,10 @@ int runServer(const ServerConfig& config) {
   api::Dispatcher dispatcher(**models, keys, clock, *ids, metrics, dispatcherOptions);
   asio::io_context io(static_cast<int>(threads));
   AsioScheduler scheduler(io);
+  // Write completions (the answers to durable requests) run on the I/O threads, a group at a
+  // time, in commit order (store.h).
+  auto completions = asio::make_strand(io);
+  (*db)->setCompletionExecutor([completions](std::function<void()> batch) { asio::post(completions, std::move(batch)); });
 
   dispatcher.addService(sts::makeStsService());
   dispatcher.addService(ec2::makeEc2Service({config.uniformAzMapping}));
@@ -204,6 +209,7 @@ int runServer(const ServerConfig& config) {
   for (auto& t : ioThreads) t.join();
 
   blocking.join();
+  (*db)->setCompletionExecutor({});  // the I/O threads have stopped: completions run on the writer
   workers.stop();
   (*db)->close();
   removeLocalAdmin(root);

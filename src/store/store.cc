@@ -1,6 +1,5 @@
 #include "store/store.h"
 
-#include <future>
 
 namespace overcast::store {
 namespace {
@@ -35,15 +34,6 @@ Result<std::optional<Row>> ReadTxn::queryOne(std::string_view sql, const std::ve
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<Row>{};
   return std::optional<Row>{std::move(rows->front())};
-}
-
-Result<void> Store::writeSync(WriteFn fn) {
-  // The promise is kept alive by the shared_ptr captured in `done`, so the writer thread may
-  // call `done` after this frame would otherwise have gone.
-  auto promise = std::make_shared<std::promise<Result<void>>>();
-  std::future<Result<void>> future = promise->get_future();
-  write(std::move(fn), [promise](Result<void> r) { promise->set_value(std::move(r)); });
-  return future.get();
 }
 
 }  // namespace overcast::store

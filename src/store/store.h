@@ -73,6 +73,8 @@ class Store {
   using ReadFn = std::function<Result<void>(ReadTxn&)>;
   using WriteFn = std::function<Result<void>(WriteTxn&)>;
   using DoneFn = std::function<void(Result<void>)>;
+  // Runs a batch of write completions somewhere; see setCompletionExecutor.
+  using CompletionExecutor = std::function<void(std::function<void()>)>;
 
   virtual ~Store() = default;
 
@@ -81,10 +83,19 @@ class Store {
 
   // Queues `fn`; the writer thread runs it in a savepoint of the next group transaction and
   // calls `done` once that transaction is durable (or with fn's error, or the commit error).
+  // `done` runs on the writer thread, or, with a completion executor set, in one batch with its
+  // group-mates through that executor (batches in commit order).
   virtual void write(WriteFn fn, DoneFn done) = 0;
 
-  // write() and wait for `done`.
-  Result<void> writeSync(WriteFn fn);
+  // write() and wait for `done`, which then always runs on the writer thread (the caller may
+  // be the thread the executor would use).
+  virtual Result<void> writeSync(WriteFn fn) = 0;
+
+  // Hands each group's completions, as one function, to `executor` instead of running them on
+  // the writer thread. The server passes its I/O threads: one wakeup per group instead of one
+  // per write, and no ping-pong between the writer and the thread it wakes. An empty executor
+  // (the default) means the writer thread. The executor must run what it is given, in order.
+  virtual void setCompletionExecutor(CompletionExecutor executor) = 0;
 
   // Finishes queued writes, then closes every connection. Idempotent.
   virtual void close() = 0;

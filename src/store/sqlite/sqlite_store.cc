@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <exception>
+#include <future>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -56,6 +57,20 @@ class SqliteStore final : public Store {
   }
 
   void write(WriteFn fn, DoneFn done) override { writer_->submit(std::move(fn), std::move(done)); }
+
+  Result<void> writeSync(WriteFn fn) override {
+    // The promise is kept alive by the shared_ptr captured in `done`, so the writer thread may
+    // call `done` after this frame would otherwise have gone.
+    auto promise = std::make_shared<std::promise<Result<void>>>();
+    std::future<Result<void>> future = promise->get_future();
+    writer_->submit(std::move(fn), [promise](Result<void> r) { promise->set_value(std::move(r)); },
+                    /*inlineDone=*/true);
+    return future.get();
+  }
+
+  void setCompletionExecutor(CompletionExecutor executor) override {
+    writer_->setCompletionExecutor(std::move(executor));
+  }
 
   void close() override {
     writer_->stop();

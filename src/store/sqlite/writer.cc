@@ -15,16 +15,21 @@ Writer::Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize)
 
 Writer::~Writer() { stop(); }
 
-void Writer::submit(Store::WriteFn fn, Store::DoneFn done) {
+void Writer::submit(Store::WriteFn fn, Store::DoneFn done, bool inlineDone) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      queue_.push_back(Pending{std::move(fn), std::move(done)});
+      queue_.push_back(Pending{std::move(fn), std::move(done), inlineDone});
       cv_.notify_one();
       return;
     }
   }
   if (done) done(Error(ErrorCode::InternalFailure, "store: closed"));
+}
+
+void Writer::setCompletionExecutor(Store::CompletionExecutor executor) {
+  std::lock_guard lock(mu_);
+  executor_ = std::move(executor);
 }
 
 void Writer::stop() {
@@ -68,6 +73,7 @@ void preferThroughputScheduling() {
 void Writer::run() {
   preferThroughputScheduling();
   std::vector<Pending> group;
+  Store::CompletionExecutor executor;
   for (;;) {
     {
       std::unique_lock lock(mu_);
@@ -77,8 +83,9 @@ void Writer::run() {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      executor = executor_;
     }
-    applyGroup(group);
+    applyGroup(group, executor);
     group.clear();
   }
 }
@@ -104,7 +111,7 @@ Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
   return r;
 }
 
-void Writer::applyGroup(std::vector<Pending>& group) {
+void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor) {
   const auto start = std::chrono::steady_clock::now();  // for the latency metric only
   std::vector<Result<void>> results(group.size());
   Result<void> begun = c_->execScript("BEGIN IMMEDIATE");
@@ -143,14 +150,33 @@ void Writer::applyGroup(std::vector<Pending>& group) {
       commitMicros_.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
     }
   }
+  struct Completion {
+    Store::DoneFn done;
+    Result<void> result;
+  };
+  std::vector<Completion> deferred;
   for (size_t i = 0; i < group.size(); ++i) {
     if (!group[i].done) continue;
+    if (executor && !group[i].inlineDone) {
+      deferred.push_back(Completion{std::move(group[i].done), std::move(results[i])});
+      continue;
+    }
     try {
       group[i].done(std::move(results[i]));
     } catch (...) {
       // A throwing callback must not end the writer thread (and with it every later write).
     }
   }
+  if (deferred.empty()) return;
+  executor([batch = std::make_shared<std::vector<Completion>>(std::move(deferred))] {
+    for (auto& c : *batch) {
+      try {
+        c.done(std::move(c.result));
+      } catch (...) {
+        // One throwing callback must not cost its group-mates their answers.
+      }
+    }
+  });
 }
 
 }  // namespace overcast::store::sqlite

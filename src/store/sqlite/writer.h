@@ -29,8 +29,11 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
 
   // Queues a write. After stop() has begun, `done` is called at once (on the calling thread)
-  // with an error.
-  void submit(Store::WriteFn fn, Store::DoneFn done);
+  // with an error. `inlineDone`: call `done` on the writer thread even with an executor set.
+  void submit(Store::WriteFn fn, Store::DoneFn done, bool inlineDone = false);
+
+  // See Store::setCompletionExecutor. Takes effect from the next group.
+  void setCompletionExecutor(Store::CompletionExecutor executor);
 
   // Applies everything already queued, then ends the thread and closes the connection.
   // Idempotent.
@@ -42,10 +45,11 @@ class Writer {
   struct Pending {
     Store::WriteFn fn;
     Store::DoneFn done;
+    bool inlineDone = false;
   };
 
   void run();
-  void applyGroup(std::vector<Pending>& group);
+  void applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor);
   Result<void> runOne(Pending& p, ConnectionTxn& txn);
 
   std::unique_ptr<Connection> c_;  // used only by the writer thread (and destroyed after join)
@@ -55,6 +59,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Pending> queue_;  // GUARDED_BY(mu_)
   bool stopping_ = false;      // GUARDED_BY(mu_)
+  Store::CompletionExecutor executor_;  // GUARDED_BY(mu_)
   std::mutex joinMu_;          // serializes stop()'s join
 
   std::atomic<uint64_t> commits_{0};
