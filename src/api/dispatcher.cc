@@ -28,6 +28,10 @@ void Dispatcher::addService(std::unique_ptr<Service> service) {
   services_.emplace(std::move(name), std::move(service));
 }
 
+void Dispatcher::stopServices() {
+  for (auto& [name, service] : services_) service->stop();
+}
+
 namespace {
 
 // EC2 answers every credential problem with AuthFailure
@@ -119,7 +123,8 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
   service->second->invoke(call->ctx, std::move(*input), [this, call, op](Result<Output> output) {
     if (!output) return fail(call, output.error());
     finish(call,
-           protocol::encodeOutput(*call->route.model, *op, call->route.wire, *output, call->ctx.requestId), {});
+           protocol::encodeOutput(*call->route.model, *op, call->route.wire, std::move(*output), call->ctx.requestId),
+           {});
   });
 }
 

@@ -35,6 +35,8 @@ class Dispatcher {
 
   // REQUIRES: before the first handle(); service->name() is a model in the registry.
   void addService(std::unique_ptr<Service> service);
+  // Tells every service the server is stopping (Service::stop).
+  void stopServices();
 
   // Handles one API request; `respond` is called exactly once, possibly on another thread.
   // `bodyTooLarge`: the socket layer dropped a body over its limit.

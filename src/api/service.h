@@ -31,6 +31,8 @@ class Service {
   // parameters; a service whose AWS original says something more specific (SQS: an empty batch
   // is EmptyBatchRequest, not MissingParameter) translates here.
   virtual Error inputError(std::string_view action, Error error) const { return error; }
+  // The server is stopping (no more requests): write out anything kept for lazy recording.
+  virtual void stop() {}
 };
 
 // A Service whose actions are a table of handlers; most services are this.

@@ -52,6 +52,9 @@ Result<boost::json::object> decodeJsonInput(const ServiceModel& model, const Ope
 // <return>true</return> for operations without output) or JSON.
 HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protocol wire,
                           const boost::json::object& output, std::string_view requestId);
+// The same, consuming `output` (the JSON encoder then shapes it in place instead of a copy).
+HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protocol wire,
+                          boost::json::object&& output, std::string_view requestId);
 
 // An error response in the `wire` protocol's error shape (aws-reference.md §A3–A5).
 HttpResponse encodeError(const ServiceModel* model, Protocol wire, const Error& error,

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 
@@ -17,83 +18,97 @@ namespace json = boost::json;
 using detail::ShapeRef;
 using detail::ShapeType;
 
-std::string join(std::string_view prefix, std::string_view name) {
-  return prefix.empty() ? std::string(name) : fmt::format("{}.{}", prefix, name);
-}
+// Where a value sits in the input ("Entries.2.Id"), rendered only when an error names it.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view name;  // a member name or map key; empty for a list position
+  size_t position = 0;    // 1-based list position
 
-Error mistyped(std::string_view path, ShapeType type) {
+  std::string render() const {
+    std::string prefix = parent ? parent->render() : std::string();
+    std::string self = name.empty() && position ? std::to_string(position) : std::string(name);
+    if (prefix.empty()) return self;
+    return self.empty() ? prefix : prefix + "." + self;
+  }
+};
+
+Error mistyped(const Path& path, ShapeType type) {
+  std::string where = path.render();
   return Error(ErrorCode::SerializationException,
-               fmt::format("Value for parameter {} can not be converted to {}",
-                           path.empty() ? "(body)" : path, detail::typeName(type)));
+               fmt::format("Value for parameter {} can not be converted to {}", where.empty() ? "(body)" : where,
+                           detail::typeName(type)));
 }
 
+// Checks the parsed input against the model and converts it in place: timestamps become epoch
+// milliseconds, blobs their decoded bytes, numbers the shape's type; members the shape does
+// not have are dropped. Nothing is copied.
 class JsonDecoder {
  public:
   explicit JsonDecoder(const ServiceModel& model) : model_(model) {}
 
-  Result<json::object> structure(const json::object& shape, const json::object& in,
-                                 const std::string& path) const {
-    json::object out;
+  Result<void> structure(const json::object& shape, json::object& in, const Path& path) const {
     auto* members = shape.if_contains("members");
-    if (!members || !members->is_object()) return out;
-    for (const auto& [name, refValue] : members->get_object()) {
+    if (!members || !members->is_object()) {
+      in.clear();
+      return {};
+    }
+    const json::object& known = members->get_object();
+    for (const auto& [name, refValue] : known) {
       if (!refValue.is_object()) continue;
       ShapeRef member = detail::resolve(model_, refValue.get_object());
-      if (!member.shape) continue;
-      const json::value* v = in.if_contains(name);
+      json::value* v = in.if_contains(name);
+      if (!member.shape) {
+        if (v) *v = nullptr;  // dropped below
+        continue;
+      }
       if (!v || v->is_null()) {
         if (detail::isRequired(shape, name)) {
+          Path child{&path, name};
           return Error(ErrorCode::MissingParameter,
-                       fmt::format("The request must contain the parameter {}", join(path, name)));
+                       fmt::format("The request must contain the parameter {}", child.render()));
         }
         continue;
       }
-      auto decoded = decode(member, *v, join(path, name));
-      if (!decoded) return decoded.error();
-      out.emplace(name, std::move(*decoded));
+      if (auto decoded = decode(member, *v, Path{&path, name}); !decoded) return decoded.error();
     }
-    return out;
+    for (auto it = in.begin(); it != in.end();) {
+      const json::value* ref = known.if_contains(it->key());
+      if (ref && ref->is_object() && !it->value().is_null()) {
+        ++it;
+      } else {
+        it = in.erase(it);
+      }
+    }
+    return {};
   }
 
  private:
-  Result<json::value> decode(const ShapeRef& ref, const json::value& v,
-                             const std::string& path) const {
+  Result<void> decode(const ShapeRef& ref, json::value& v, const Path& path) const {
     switch (ref.type) {
-      case ShapeType::Structure: {
+      case ShapeType::Structure:
         if (!v.is_object()) return mistyped(path, ref.type);
-        auto s = structure(*ref.shape, v.get_object(), path);
-        if (!s) return s.error();
-        return json::value(std::move(*s));
-      }
+        return structure(*ref.shape, v.get_object(), path);
       case ShapeType::List: {
         if (!v.is_array()) return mistyped(path, ref.type);
         ShapeRef item = detail::resolveChild(model_, *ref.shape, "member");
-        json::array out;
-        for (const auto& element : v.get_array()) {
-          auto d = decode(item, element, join(path, std::to_string(out.size() + 1)));
-          if (!d) return d.error();
-          out.push_back(std::move(*d));
-        }
-        return json::value(std::move(out));
+        size_t position = 0;
+        for (auto& element : v.get_array())
+          if (auto d = decode(item, element, Path{&path, {}, ++position}); !d) return d.error();
+        return {};
       }
       case ShapeType::Map: {
         if (!v.is_object()) return mistyped(path, ref.type);
         ShapeRef val = detail::resolveChild(model_, *ref.shape, "value");
-        json::object out;
-        for (const auto& [key, element] : v.get_object()) {
-          auto d = decode(val, element, join(path, key));
-          if (!d) return d.error();
-          out.emplace(key, std::move(*d));
-        }
-        return json::value(std::move(out));
+        for (auto& [key, element] : v.get_object())
+          if (auto d = decode(val, element, Path{&path, key}); !d) return d.error();
+        return {};
       }
       default:
         return scalar(ref.type, v, path);
     }
   }
 
-  static Result<json::value> scalar(ShapeType type, const json::value& v,
-                                    const std::string& path) {
+  static Result<void> scalar(ShapeType type, json::value& v, const Path& path) {
     switch (type) {
       case ShapeType::Integer:
       case ShapeType::Long: {
@@ -110,23 +125,29 @@ class JsonDecoder {
                                            n > std::numeric_limits<int32_t>::max())) {
           return mistyped(path, type);
         }
-        return json::value(n);
+        v = n;
+        return {};
       }
       case ShapeType::Float:
       case ShapeType::Double:
         if (!v.is_number()) return mistyped(path, type);
-        return json::value(v.to_number<double>());
+        v = v.to_number<double>();
+        return {};
       case ShapeType::Boolean:
         if (!v.is_bool()) return mistyped(path, type);
-        return v;
+        return {};
       case ShapeType::Timestamp: {
         if (v.is_number()) {
           double seconds = v.to_number<double>();
           if (!std::isfinite(seconds) || std::abs(seconds) > 1e14) return mistyped(path, type);
-          return json::value(static_cast<int64_t>(std::llround(seconds * 1000.0)));
+          v = static_cast<int64_t>(std::llround(seconds * 1000.0));
+          return {};
         }
         if (v.is_string()) {
-          if (auto ms = detail::parseTimestamp(v.get_string())) return json::value(*ms);
+          if (auto ms = detail::parseTimestamp(v.get_string())) {
+            v = *ms;
+            return {};
+          }
         }
         return mistyped(path, type);
       }
@@ -134,11 +155,12 @@ class JsonDecoder {
         if (!v.is_string()) return mistyped(path, type);
         auto bytes = detail::base64Decode(v.get_string());
         if (!bytes) return mistyped(path, type);
-        return json::value(json::string(*bytes));
+        v.get_string() = *bytes;
+        return {};
       }
       default:
         if (!v.is_string()) return mistyped(path, ShapeType::String);
-        return v;
+        return {};
     }
   }
 
@@ -153,25 +175,28 @@ bool isBlank(std::string_view s) {
 
 Result<json::object> decodeJsonInput(const ServiceModel& model, const Operation& op,
                                      std::string_view body) {
-  json::object in;
+  // One arena per request for the whole tree (it lives as long as any value made from it):
+  // a request's strings and objects cost one allocation instead of one each.
+  json::object in(json::make_shared_resource<json::monotonic_resource>(2048));
   if (!isBlank(body)) {
     boost::system::error_code ec;
     json::parse_options options;  // max_depth 32: deep nesting is refused, not recursed into
-    json::value parsed = json::parse(body, ec, {}, options);
+    json::value parsed = json::parse(body, ec, in.storage(), options);
     if (ec) {
       return Error(ErrorCode::SerializationException, "The request body is not valid JSON");
     }
     if (!parsed.is_object()) {
       return Error(ErrorCode::SerializationException, "The request body must be a JSON object");
     }
-    in = std::move(parsed.get_object());
+    in = std::move(parsed.get_object());  // same storage: no copy
   }
   if (op.inputShape.empty()) return json::object();
   const json::object* shape = model.shape(op.inputShape);
   if (!shape) {
     return Error(ErrorCode::InternalFailure, "input shape " + op.inputShape + " is not in the model");
   }
-  return JsonDecoder(model).structure(*shape, in, "");
+  if (auto r = JsonDecoder(model).structure(*shape, in, Path{}); !r) return r.error();
+  return in;
 }
 
 }  // namespace overcast::protocol

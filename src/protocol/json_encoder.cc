@@ -11,52 +11,74 @@ namespace {
 
 namespace json = boost::json;
 
+// Shapes the service's output for the wire in place: members the output shape does not have
+// are dropped, timestamps become epoch seconds (or ISO 8601 where the model says so), blobs
+// base64. Nothing else is copied.
 class JsonWriter {
  public:
   explicit JsonWriter(const ServiceModel& model) : model_(model) {}
 
-  json::object structure(const json::object& shape, const json::object& value) const {
-    json::object out;
+  void structure(const json::object& shape, json::object& value) const {
     auto* members = shape.if_contains("members");
-    if (!members || !members->is_object()) return out;
-    for (const auto& [name, refValue] : members->get_object()) {
-      const json::value* v = value.if_contains(name);
-      if (!v || v->is_null() || !refValue.is_object()) continue;
-      ShapeRef member = resolve(model_, refValue.get_object());
-      if (member.shape) out.emplace(name, convert(member, *v));
+    if (!members || !members->is_object()) {
+      value.clear();
+      return;
     }
-    return out;
+    const json::object& known = members->get_object();
+    for (auto it = value.begin(); it != value.end();) {
+      const json::value* ref = known.if_contains(it->key());
+      ShapeRef member;
+      if (ref && ref->is_object() && !it->value().is_null()) member = resolve(model_, ref->get_object());
+      if (!member.shape) {
+        it = value.erase(it);
+        continue;
+      }
+      convert(member, it->value());
+      ++it;
+    }
   }
 
  private:
-  json::value convert(const ShapeRef& ref, const json::value& v) const {
+  void convert(const ShapeRef& ref, json::value& v) const {
     switch (ref.type) {
       case ShapeType::Structure:
-        return v.is_object() ? json::value(structure(*ref.shape, v.get_object())) : json::value();
-      case ShapeType::List: {
-        json::array out;
-        ShapeRef item = resolveChild(model_, *ref.shape, "member");
-        if (v.is_array() && item.shape) {
-          for (const auto& element : v.get_array()) out.push_back(convert(item, element));
+        if (v.is_object()) {
+          structure(*ref.shape, v.get_object());
+        } else {
+          v = nullptr;
         }
-        return out;
+        return;
+      case ShapeType::List: {
+        ShapeRef item = resolveChild(model_, *ref.shape, "member");
+        if (!v.is_array() || !item.shape) {
+          v = json::array(v.storage());
+          return;
+        }
+        for (auto& element : v.get_array()) convert(item, element);
+        return;
       }
       case ShapeType::Map: {
-        json::object out;
         ShapeRef val = resolveChild(model_, *ref.shape, "value");
-        if (v.is_object() && val.shape) {
-          for (const auto& [k, element] : v.get_object()) out.emplace(k, convert(val, element));
+        if (!v.is_object() || !val.shape) {
+          v = json::object(v.storage());
+          return;
         }
-        return out;
+        for (auto& [k, element] : v.get_object()) convert(val, element);
+        return;
       }
       case ShapeType::Timestamp:
-        if (!v.is_int64()) return v;
-        if (refTrait(ref, "timestampFormat") == "iso8601") return json::string(formatIso8601(v.get_int64()));
-        return epochSeconds(v.get_int64());
+        if (!v.is_int64()) return;
+        if (refTrait(ref, "timestampFormat") == "iso8601") {
+          v = json::string(formatIso8601(v.get_int64()), v.storage());
+        } else {
+          v = epochSeconds(v.get_int64());
+        }
+        return;
       case ShapeType::Blob:
-        return v.is_string() ? json::value(json::string(base64Encode(v.get_string()))) : v;
+        if (v.is_string()) v.get_string() = base64Encode(v.get_string());
+        return;
       default:
-        return v;
+        return;
     }
   }
 
@@ -70,16 +92,17 @@ std::string jsonContentType(const ServiceModel* model) {
   return "application/x-amz-json-" + version;
 }
 
-HttpResponse encodeJson(const ServiceModel& model, const Operation& op,
-                        const json::object& output, std::string_view requestId) {
-  json::object body;
+HttpResponse encodeJson(const ServiceModel& model, const Operation& op, json::object&& output,
+                        std::string_view requestId) {
   if (const json::object* shape = model.shape(op.outputShape)) {
-    body = JsonWriter(model).structure(*shape, output);
+    JsonWriter(model).structure(*shape, output);
+  } else {
+    output.clear();
   }
   HttpResponse response;
   response.setHeader("Content-Type", jsonContentType(&model));
   response.setHeader("x-amzn-RequestId", std::string(requestId));
-  response.body = json::serialize(body);
+  response.body = json::serialize(output);
   return response;
 }
 

@@ -36,7 +36,17 @@ HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protoc
                           const boost::json::object& output, std::string_view requestId) {
   switch (wire) {
     case Protocol::Ec2: return detail::encodeEc2Xml(model, op, output, requestId);
-    case Protocol::Json: return detail::encodeJson(model, op, output, requestId);
+    case Protocol::Json: return detail::encodeJson(model, op, boost::json::object(output), requestId);
+    case Protocol::Query: break;
+  }
+  return detail::encodeQueryXml(model, op, output, requestId);
+}
+
+HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protocol wire,
+                          boost::json::object&& output, std::string_view requestId) {
+  switch (wire) {
+    case Protocol::Ec2: return detail::encodeEc2Xml(model, op, output, requestId);
+    case Protocol::Json: return detail::encodeJson(model, op, std::move(output), requestId);
     case Protocol::Query: break;
   }
   return detail::encodeQueryXml(model, op, output, requestId);

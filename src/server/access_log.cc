@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace overcast::server {
@@ -30,7 +31,7 @@ void AccessLog::append(TimePoint when, std::string_view line) {
     std::strftime(cachedPrefix_, sizeof cachedPrefix_, "%Y-%m-%dT%H:%M:%S", &tm);
     cachedSecond_ = second;
   }
-  fmt::format_to(std::back_inserter(buffer_), "{}.{:03}Z access {}\n", cachedPrefix_, ms % 1000, line);
+  fmt::format_to(std::back_inserter(buffer_), FMT_COMPILE("{}.{:03}Z access {}\n"), cachedPrefix_, ms % 1000, line);
   if (buffer_.size() >= kFlushBytes) {
     lock.unlock();
     wake_.notify_one();

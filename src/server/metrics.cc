@@ -1,5 +1,6 @@
 #include "server/metrics.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace overcast::server {
@@ -12,7 +13,7 @@ void Metrics::onRequest(const api::RequestRecord& r) {
   if (accessLog_) {
     // time (added by the log), client, account, service, action, status, microseconds, error, id
     fmt::memory_buffer line;
-    fmt::format_to(std::back_inserter(line), "{} {} {} {} {} {}us {} {}", r.remoteAddress,
+    fmt::format_to(std::back_inserter(line), FMT_COMPILE("{} {} {} {} {} {}us {} {}"), r.remoteAddress,
                    r.accountId.empty() ? "-" : r.accountId, service, action, r.status, r.micros,
                    r.errorCode.empty() ? "-" : r.errorCode, r.requestId);
     accessLog_->append(r.arrived, std::string_view(line.data(), line.size()));

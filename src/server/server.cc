@@ -210,6 +210,7 @@ int runServer(const ServerConfig& config) {
 
   blocking.join();
   (*db)->setCompletionExecutor({});  // the I/O threads have stopped: completions run on the writer
+  dispatcher.stopServices();
   workers.stop();
   (*db)->close();
   removeLocalAdmin(root);

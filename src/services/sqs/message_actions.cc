@@ -52,6 +52,7 @@ void SqsCore::deleteMessage(const RequestContext& ctx, const json::object& in, R
       !q->beginDelete(handle->sequence))
     return reply(Output{});
   const int64_t seq = handle->sequence;
+  visibility_.forget(q->identity().queueId, seq);
   store_.write([id = q->identity().queueId, seq](store::WriteTxn& txn) { return sqs::deleteMessage(txn, id, seq); },
                [q, seq, reply = std::move(reply)](Result<void> done) {
                  q->finishDelete(seq, done.ok());
@@ -78,8 +79,10 @@ void SqsCore::deleteMessageBatch(const RequestContext& ctx, const json::object& 
     }
     succeeded->push_back(id);
     if (q->check(handle->sequence, handle->receiveCount, handle->nonce) == Queue::HandleState::Current &&
-        q->beginDelete(handle->sequence))
+        q->beginDelete(handle->sequence)) {
+      visibility_.forget(q->identity().queueId, handle->sequence);
       deleting->push_back(handle->sequence);
+    }
   }
   auto answer = [succeeded, failed = std::move(failed)] {
     json::array ok;
@@ -137,10 +140,8 @@ Result<Output> SqsCore::changeMessageVisibility(const RequestContext& ctx, const
   if (!queue) return queue.error();
   auto changed = changeOne(**queue, stringOf(in, "ReceiptHandle"), intOf(in, "VisibilityTimeout"), now());
   if (!changed) return changed.error();
-  auto meta = std::make_shared<MessageMeta>(std::move(*changed));
-  store_.write([id = (*queue)->identity().queueId, meta](store::WriteTxn& txn) { return recordVisibility(txn, id, *meta); },
-               [](Result<void>) {});
-  if (meta->visibleAt <= now()) wakeWaiters(*queue);
+  visibility_.record((*queue)->identity().queueId, *changed);
+  if (changed->visibleAt <= now()) wakeWaiters(*queue);
   return Output{};
 }
 
@@ -150,7 +151,7 @@ Result<Output> SqsCore::changeMessageVisibilityBatch(const RequestContext& ctx, 
   auto entries = batchEntries(in, "ChangeMessageVisibilityBatchRequestEntry");
   if (!entries) return entries.error();
   json::array ok, failed;
-  auto metas = std::make_shared<std::vector<MessageMeta>>();
+  std::vector<MessageMeta> metas;
   for (const auto& e : **entries) {
     const auto& entry = e.get_object();
     const std::string id = stringOf(entry, "Id");
@@ -159,17 +160,11 @@ Result<Output> SqsCore::changeMessageVisibilityBatch(const RequestContext& ctx, 
       failed.push_back(failure(id, changed.error()));
       continue;
     }
-    metas->push_back(std::move(*changed));
+    metas.push_back(std::move(*changed));
     ok.push_back(json::object{{"Id", id}});
   }
-  if (!metas->empty()) {
-    store_.write(
-        [id = (*queue)->identity().queueId, metas](store::WriteTxn& txn) -> Result<void> {
-          for (const auto& m : *metas)
-            if (auto r = recordVisibility(txn, id, m); !r) return r;
-          return {};
-        },
-        [](Result<void>) {});
+  if (!metas.empty()) {
+    for (const auto& m : metas) visibility_.record((*queue)->identity().queueId, m);
     wakeWaiters(*queue);
   }
   return Output{{"Successful", std::move(ok)}, {"Failed", std::move(failed)}};

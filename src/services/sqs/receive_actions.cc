@@ -95,15 +95,7 @@ bool SqsCore::tryServe(const std::shared_ptr<Waiter>& w) {
   w->done = true;
   lock.unlock();
   // Receives are recorded lazily: a crash before this commits only makes them visible early.
-  auto metas = std::make_shared<std::vector<MessageMeta>>();
-  for (const auto& r : received) metas->push_back(r.meta);
-  store_.write(
-      [id = w->queue->identity().queueId, metas](store::WriteTxn& txn) -> Result<void> {
-        for (const auto& m : *metas)
-          if (auto r = recordVisibility(txn, id, m); !r) return r;
-        return {};
-      },
-      [](Result<void>) {});
+  for (const auto& r : received) visibility_.record(w->queue->identity().queueId, r.meta);
   w->reply(buildReceiveOutput(w->ctx, *w->queue, w->input, received));
   return true;
 }

@@ -19,6 +19,7 @@
 #include "core/id_generator.h"
 #include "core/scheduler.h"
 #include "services/sqs/queue_registry.h"
+#include "services/sqs/visibility_recorder.h"
 #include "services/sqs/sqs_service.h"
 #include "store/store.h"
 
@@ -100,6 +101,8 @@ class SqsCore {
   bool reserveBody(size_t bytes);
 
   store::Store& store() { return store_; }
+  // Writes the lazily recorded receives and visibility changes now (on shutdown).
+  void flushLazyRecords() { visibility_.flush(); }
   IdGenerator& ids() { return ids_; }
 
  private:
@@ -121,6 +124,7 @@ class SqsCore {
   const SqsOptions options_;
   QueueRegistry registry_;
   std::atomic<int64_t> cachedBodyBytes_{0};
+  VisibilityRecorder visibility_;  // receives and visibility changes, recorded lazily
 
   std::mutex waitMu_;
   std::map<int64_t, std::list<std::shared_ptr<Waiter>>> waiters_;  // GUARDED_BY(waitMu_), by queue id

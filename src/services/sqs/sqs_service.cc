@@ -66,7 +66,12 @@ std::map<std::string, std::string> stringMapOf(const json::object& in, std::stri
 }
 
 SqsCore::SqsCore(store::Store& store, Scheduler& scheduler, const Clock& clock, IdGenerator& ids, SqsOptions options)
-    : store_(store), scheduler_(scheduler), clock_(clock), ids_(ids), options_(std::move(options)) {}
+    : store_(store),
+      scheduler_(scheduler),
+      clock_(clock),
+      ids_(ids),
+      options_(std::move(options)),
+      visibility_(store, scheduler) {}
 
 Result<void> SqsCore::load() {
   return store_.read([&](store::ReadTxn& txn) -> Result<void> {
@@ -193,6 +198,8 @@ class SqsService final : public api::TableService {
                                                      "RequestEntry in the request.");
     return error;
   }
+
+  void stop() override { core_->flushLazyRecords(); }
 
  private:
   std::unique_ptr<SqsCore> core_;

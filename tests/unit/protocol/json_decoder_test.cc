@@ -78,5 +78,23 @@ TEST(JsonDecoder, RequiredMissing) {
   EXPECT_EQ(null.error().code(), ErrorCode::MissingParameter);
 }
 
+TEST(JsonDecoder, UnknownAndNullMembersAreDroppedAtEveryLevel) {
+  auto r = decode("SendMessageBatch", R"({"QueueUrl":"u","Bogus":1,"Entries":[
+      {"Id":"a","MessageBody":"x","Extra":[1,2],"DelaySeconds":null}]})");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, boost::json::parse(R"({"QueueUrl":"u","Entries":[{"Id":"a","MessageBody":"x"}]})"));
+}
+
+TEST(JsonDecoder, ErrorsNameTheNestedPath) {
+  auto r = decode("SendMessageBatch", R"({"QueueUrl":"u","Entries":[
+      {"Id":"a","MessageBody":"x"},{"Id":"b","MessageBody":"y","DelaySeconds":"5"}]})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code(), ErrorCode::SerializationException);
+  EXPECT_EQ(r.error().message(), "Value for parameter Entries.2.DelaySeconds can not be converted to integer");
+  auto missing = decode("SendMessageBatch", R"({"QueueUrl":"u","Entries":[{"Id":"a"}]})");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message(), "The request must contain the parameter Entries.1.MessageBody");
+}
+
 }  // namespace
 }  // namespace overcast::protocol

@@ -26,6 +26,16 @@ TEST(JsonEncoder, SqsReceiveMessageUsesModelNames) {
                 "MessageAttributes":{"a1":{"DataType":"String","StringValue":"v"}}}]})"));
 }
 
+TEST(JsonEncoder, ConsumingOverloadShapesInPlaceLikeTheCopyingOne) {
+  const char* text = R"({"Messages":[{"MessageId":"m1","Body":"hi","Bogus":{"x":1}}],"Extra":2})";
+  HttpResponse copied = encodeOutput(model("sqs"), op("sqs", "ReceiveMessage"), Protocol::Json, obj(text), "r");
+  json::object consumed = obj(text);
+  HttpResponse moved =
+      encodeOutput(model("sqs"), op("sqs", "ReceiveMessage"), Protocol::Json, std::move(consumed), "r");
+  EXPECT_EQ(json::parse(moved.body), json::parse(copied.body));
+  EXPECT_EQ(json::parse(moved.body), json::parse(R"({"Messages":[{"MessageId":"m1","Body":"hi"}]})"));
+}
+
 TEST(JsonEncoder, NoOutputShapeIsEmptyObject) {
   HttpResponse r =
       encodeOutput(model("sqs"), op("sqs", "DeleteMessage"), Protocol::Json, {}, "req-1");
