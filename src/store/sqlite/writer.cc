@@ -111,9 +111,34 @@ Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
   return r;
 }
 
-void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor) {
-  const auto start = std::chrono::steady_clock::now();  // for the latency metric only
-  std::vector<Result<void>> results(group.size());
+Result<void> Writer::runBare(Pending& p, ConnectionTxn& txn) {
+  try {
+    return p.fn(txn);
+  } catch (const std::exception& e) {
+    return Error(ErrorCode::InternalFailure, fmt::format("store: write threw: {}", e.what()));
+  }
+}
+
+Writer::Outcome Writer::applyOptimistically(std::vector<Pending>& group, std::vector<Result<void>>& results) {
+  if (!c_->execScript("BEGIN IMMEDIATE")) return Outcome::Replay;
+  ConnectionTxn txn(*c_);
+  for (size_t i = 0; i < group.size(); ++i) {
+    results[i] = runBare(group[i], txn);
+    if (!results[i] || c_->autocommit()) {
+      if (!c_->autocommit()) (void)c_->execScript("ROLLBACK");
+      if (group.size() == 1 && !results[i]) return Outcome::Done;  // nothing else to spare
+      return Outcome::Replay;
+    }
+  }
+  if (auto committed = c_->execScript("COMMIT"); !committed) {
+    (void)c_->execScript("ROLLBACK");
+    for (auto& r : results) r = committed;
+    return Outcome::Done;
+  }
+  return Outcome::Committed;
+}
+
+void Writer::applyWithSavepoints(std::vector<Pending>& group, std::vector<Result<void>>& results) {
   Result<void> begun = c_->execScript("BEGIN IMMEDIATE");
   ConnectionTxn txn(*c_);
   for (size_t i = 0; i < group.size(); ++i) {
@@ -134,21 +159,33 @@ void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExec
       begun = c_->execScript("BEGIN IMMEDIATE");
     }
   }
-  if (begun) {
-    size_t ok = 0;
-    for (const auto& r : results) ok += r ? 1 : 0;
-    if (auto committed = c_->execScript("COMMIT"); !committed) {
-      (void)c_->execScript("ROLLBACK");
-      for (auto& r : results) {
-        if (r) r = committed;
-      }
-    } else {
-      const auto micros =
-          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
-      commits_.fetch_add(1, std::memory_order_relaxed);
-      writes_.fetch_add(ok, std::memory_order_relaxed);
-      commitMicros_.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
+  if (!begun) return;
+  if (auto committed = c_->execScript("COMMIT"); !committed) {
+    (void)c_->execScript("ROLLBACK");
+    for (auto& r : results) {
+      if (r) r = committed;
     }
+  }
+}
+
+void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor) {
+  const auto start = std::chrono::steady_clock::now();  // for the latency metric only
+  std::vector<Result<void>> results(group.size());
+  // Writes almost never fail, so the group first runs as one plain transaction; only if a
+  // write fails is it run again with a savepoint per write, so that one fails alone.
+  Outcome outcome = applyOptimistically(group, results);
+  if (outcome == Outcome::Replay) {
+    std::fill(results.begin(), results.end(), Result<void>{});
+    applyWithSavepoints(group, results);
+  }
+  size_t ok = 0;
+  for (const auto& r : results) ok += r ? 1 : 0;
+  if (ok > 0) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    writes_.fetch_add(ok, std::memory_order_relaxed);
+    commitMicros_.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
   }
   struct Completion {
     Store::DoneFn done;

@@ -1,8 +1,10 @@
 // Writer: the single thread that applies every write, in groups. It takes all queued writes
-// (up to maxGroupSize), opens one BEGIN IMMEDIATE transaction, runs each write inside its own
-// SAVEPOINT (RELEASE on success, ROLLBACK TO on error, so a failing write leaves its
-// group-mates intact), COMMITs once (one fsync with synchronous=FULL) and then calls every
-// write's `done`. That is group commit: under load many requests share one fsync.
+// (up to maxGroupSize), runs them in one BEGIN IMMEDIATE transaction, COMMITs once (one fsync
+// with synchronous=FULL) and then calls every write's `done`. That is group commit: under load
+// many requests share one fsync. If a write fails, the transaction is rolled back and the
+// group run again with each write inside its own SAVEPOINT (ROLLBACK TO on error), so a
+// failing write leaves its group-mates intact; a write may therefore run twice, and must not
+// change anything outside the transaction it is given.
 //
 // Threads: submit() and stats() from any thread; never blocks on disk. `fn` and `done` run on
 // the writer thread, so they must not call submit()-and-wait (deadlock) and should be quick.
@@ -50,7 +52,11 @@ class Writer {
 
   void run();
   void applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor);
-  Result<void> runOne(Pending& p, ConnectionTxn& txn);
+  Result<void> runOne(Pending& p, ConnectionTxn& txn);  // in a savepoint of its own
+  Result<void> runBare(Pending& p, ConnectionTxn& txn);
+  enum class Outcome { Committed, Done, Replay };
+  Outcome applyOptimistically(std::vector<Pending>& group, std::vector<Result<void>>& results);
+  void applyWithSavepoints(std::vector<Pending>& group, std::vector<Result<void>>& results);
 
   std::unique_ptr<Connection> c_;  // used only by the writer thread (and destroyed after join)
   const size_t maxGroupSize_;
