@@ -177,7 +177,7 @@ Result<json::object> decodeJsonInput(const ServiceModel& model, const Operation&
                                      std::string_view body) {
   // One arena per request for the whole tree (it lives as long as any value made from it):
   // a request's strings and objects cost one allocation instead of one each.
-  json::object in(json::make_shared_resource<json::monotonic_resource>(2048));
+  json::object in(json::make_shared_resource<json::monotonic_resource>(512));
   if (!isBlank(body)) {
     boost::system::error_code ec;
     json::parse_options options;  // max_depth 32: deep nesting is refused, not recursed into
