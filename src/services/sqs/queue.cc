@@ -1,5 +1,7 @@
 #include "services/sqs/queue.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "services/sqs/model/names.h"
@@ -112,6 +114,7 @@ Received Queue::take(MessageMeta& meta, Millis now, Millis visibilityMs, const s
 Queue::ReceiveOutcome Queue::receive(int max, Millis now, Millis visibilityMs, const std::function<uint64_t()>& nonce,
                                      std::optional<int64_t> maxReceiveCount) {
   ReceiveOutcome out;
+  out.received.reserve(static_cast<size_t>(std::clamp(max, 1, 10)));
   std::lock_guard lock(mu_);
   const Millis retentionMs = settings_->messageRetentionPeriod * 1000;
   // Messages that leave instead of being handed out.

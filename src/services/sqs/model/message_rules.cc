@@ -45,6 +45,11 @@ bool allowedCodePoint(int32_t cp) {
 // The first disallowed code point, or nullopt when all are allowed; -1 stands for bad UTF-8.
 std::optional<int32_t> firstBadCodePoint(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c >= 0x20 && c < 0x80) || c == '\t' || c == '\n' || c == '\r') {  // allowed ASCII: most bodies
+      ++i;
+      continue;
+    }
     const auto cp = nextCodePoint(text, i);
     if (cp < 0 || !allowedCodePoint(cp)) return cp;
   }
