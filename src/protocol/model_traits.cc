@@ -52,6 +52,11 @@ std::string_view typeName(ShapeType type) {
 ShapeRef resolve(const ServiceModel& model, const json::object& ref) {
   ShapeRef r;
   r.ref = &ref;
+  if (const auto* known = model.resolvedRef(&ref)) {
+    r.shape = known->shape;
+    r.type = known->type;
+    return r;
+  }
   r.shape = model.shape(stringTrait(ref, "shape"));
   if (r.shape) r.type = shapeType(*r.shape);
   return r;

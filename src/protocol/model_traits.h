@@ -12,8 +12,7 @@
 
 namespace overcast::protocol::detail {
 
-enum class ShapeType { Structure, List, Map, String, Integer, Long, Float, Double, Boolean, Blob,
-                       Timestamp, Unknown };
+using ShapeType = protocol::ShapeType;
 
 // A reference ({"shape": "X", "locationName": ...}) and the shape it names.
 struct ShapeRef {

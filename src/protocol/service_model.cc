@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "protocol/generated/models.h"
+#include "protocol/model_traits.h"
 
 namespace overcast::protocol {
 namespace {
@@ -74,12 +75,39 @@ Result<std::unique_ptr<ServiceModel>> ServiceModel::fromJson(std::string_view se
       model->queryErrors_.push_back({std::string(name), stringAt(*qe, "code")});
     }
   }
+  model->resolveRefs();
   return model;
 }
 
 const Operation* ServiceModel::operation(std::string_view name) const {
   auto it = operations_.find(name);
   return it == operations_.end() ? nullptr : &it->second;
+}
+
+void ServiceModel::resolveRefs() {
+  auto add = [this](const json::value* ref) {
+    if (!ref || !ref->is_object()) return;
+    const json::object& r = ref->get_object();
+    const json::value* name = r.if_contains("shape");
+    if (!name || !name->is_string()) return;
+    ResolvedRef resolved;
+    resolved.shape = shape(name->get_string());
+    if (resolved.shape) resolved.type = detail::shapeType(*resolved.shape);
+    refs_.emplace(&r, resolved);
+  };
+  for (const auto& [name, value] : shapes_) {
+    const json::object& s = value.get_object();
+    if (const json::object* members = objectAt(s, "members"))
+      for (const auto& [memberName, ref] : *members) add(&ref);
+    add(s.if_contains("member"));
+    add(s.if_contains("key"));
+    add(s.if_contains("value"));
+  }
+}
+
+const ServiceModel::ResolvedRef* ServiceModel::resolvedRef(const json::object* ref) const {
+  auto it = refs_.find(ref);
+  return it == refs_.end() ? nullptr : &it->second;
 }
 
 const json::object* ServiceModel::shape(std::string_view name) const {

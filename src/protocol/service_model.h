@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/json/value.hpp>
@@ -34,6 +35,9 @@ struct QueryErrorAlias {
   std::string queryCode;  // "AWS.SimpleQueueService.NonExistentQueue"
 };
 
+enum class ShapeType { Structure, List, Map, String, Integer, Long, Float, Double, Boolean, Blob,
+                       Timestamp, Unknown };
+
 class ServiceModel {
  public:
   // `raw` is the generated model object (see tools/gen_models.py for its form).
@@ -57,13 +61,25 @@ class ServiceModel {
   // The alias whose shape name or legacy query code is `code`, or nullptr.
   const QueryErrorAlias* queryErrorAlias(std::string_view code) const;
 
+  // A shape reference inside this model ({"shape": "Name", ...}: a structure's member, a list's
+  // member, a map's key or value) resolved once at load, so coding a request looks up neither
+  // the shape nor its type. nullptr for anything else.
+  struct ResolvedRef {
+    const boost::json::object* shape = nullptr;
+    ShapeType type = ShapeType::Unknown;
+  };
+  const ResolvedRef* resolvedRef(const boost::json::object* ref) const;
+
  private:
+  void resolveRefs();  // fills refs_ (after shapes_ is final: it points into it)
+
   std::string name_, apiVersion_, xmlNamespace_, targetPrefix_, jsonVersion_, signingName_;
   Protocol protocol_ = Protocol::Query;
   bool awsQueryCompatible_ = false;
   std::vector<QueryErrorAlias> queryErrors_;
   std::map<std::string, Operation, std::less<>> operations_;
   boost::json::object shapes_;
+  std::unordered_map<const boost::json::object*, ResolvedRef> refs_;  // into shapes_
 };
 
 // All the models overcast serves, parsed once at startup from the generated data.

@@ -65,6 +65,25 @@ TEST(ModelRegistry, ServicesWithOperation) {
   EXPECT_TRUE(models().servicesWithOperation("Nope").empty());
 }
 
+TEST(ServiceModel, ShapeReferencesAreResolvedAtLoad) {
+  const ServiceModel& sqs = model("sqs");
+  const boost::json::object* request = sqs.shape("SendMessageRequest");
+  ASSERT_NE(request, nullptr);
+  const auto& members = request->at("members").as_object();
+  const auto* body = sqs.resolvedRef(&members.at("MessageBody").as_object());
+  ASSERT_NE(body, nullptr);
+  EXPECT_EQ(body->type, ShapeType::String);
+  const auto* attributes = sqs.resolvedRef(&members.at("MessageAttributes").as_object());
+  ASSERT_NE(attributes, nullptr);
+  EXPECT_EQ(attributes->type, ShapeType::Map);
+  EXPECT_EQ(attributes->shape, sqs.shape(members.at("MessageAttributes").as_object().at("shape").as_string()));
+  // Map values are references too; anything that is not a reference is not resolved.
+  const auto* value = sqs.resolvedRef(&attributes->shape->at("value").as_object());
+  ASSERT_NE(value, nullptr);
+  EXPECT_EQ(value->type, ShapeType::Structure);
+  EXPECT_EQ(sqs.resolvedRef(request), nullptr);
+}
+
 TEST(ServiceModel, RejectsBadModels) {
   EXPECT_FALSE(ServiceModel::fromJson("x", testing::obj(R"({"metadata":{}})")));
   auto unknownProtocol = ServiceModel::fromJson(
