@@ -102,7 +102,11 @@ Result<std::unique_ptr<Store>> openSqliteStore(const SqliteOptions& options) {
   // Readers open after migrating, so they never see a half-made schema.
   auto readers = ReadPool::open(options.path, options.readPoolSize, copts);
   if (!readers) return readers.error();
-  auto writer = std::make_unique<Writer>(std::move(*writerConn), options.maxGroupSize);
+  // The writer commits without an fsync of its own; the WAL syncer makes each group durable
+  // before its answers go out (wal_syncer.h). Migrations above committed with FULL.
+  if (auto r = (*writerConn)->execScript("PRAGMA synchronous=NORMAL"); !r) return r.error();
+  auto syncer = std::make_unique<sqlite::WalSyncer>(options.path + "-wal", options.synchronousFull);
+  auto writer = std::make_unique<Writer>(std::move(*writerConn), options.maxGroupSize, std::move(syncer));
   return std::unique_ptr<Store>(std::make_unique<SqliteStore>(options.path, std::move(writer), std::move(*readers)));
 }
 

@@ -10,8 +10,11 @@
 
 namespace overcast::store::sqlite {
 
-Writer::Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize)
-    : c_(std::move(connection)), maxGroupSize_(std::max<size_t>(maxGroupSize, 1)), thread_([this] { run(); }) {}
+Writer::Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize, std::unique_ptr<WalSyncer> syncer)
+    : c_(std::move(connection)),
+      maxGroupSize_(std::max<size_t>(maxGroupSize, 1)),
+      syncer_(std::move(syncer)),
+      thread_([this] { run(); }) {}
 
 Writer::~Writer() { stop(); }
 
@@ -42,6 +45,7 @@ void Writer::stop() {
   // a dedicated lock makes concurrent stop() calls safe.
   std::lock_guard lock(joinMu_);
   if (thread_.joinable()) thread_.join();
+  if (syncer_) syncer_->stop();  // releases the last groups' answers
   c_.reset();
 }
 
@@ -187,26 +191,36 @@ void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExec
     writes_.fetch_add(ok, std::memory_order_relaxed);
     commitMicros_.fetch_add(static_cast<uint64_t>(micros), std::memory_order_relaxed);
   }
-  struct Completion {
-    Store::DoneFn done;
-    Result<void> result;
-  };
-  std::vector<Completion> deferred;
-  for (size_t i = 0; i < group.size(); ++i) {
-    if (!group[i].done) continue;
-    if (executor && !group[i].inlineDone) {
-      deferred.push_back(Completion{std::move(group[i].done), std::move(results[i])});
+  auto batch = std::make_shared<Completions>();
+  batch->reserve(group.size());
+  for (size_t i = 0; i < group.size(); ++i)
+    if (group[i].done) batch->push_back(Completion{std::move(group[i].done), std::move(results[i]), group[i].inlineDone});
+  if (!syncer_) return release(*batch, executor);
+  // The answers wait for the WAL sync that covers this commit (wal_syncer.h).
+  syncer_->submit([batch, executor](Result<void> synced) {
+    if (!synced)
+      for (auto& c : *batch)
+        if (c.result) c.result = synced.error();
+    release(*batch, executor);
+  });
+}
+
+void Writer::release(Completions& batch, const Store::CompletionExecutor& executor) {
+  auto deferred = std::make_shared<Completions>();
+  for (auto& c : batch) {
+    if (executor && !c.inlineDone) {
+      deferred->push_back(std::move(c));
       continue;
     }
     try {
-      group[i].done(std::move(results[i]));
+      c.done(std::move(c.result));
     } catch (...) {
-      // A throwing callback must not end the writer thread (and with it every later write).
+      // A throwing callback must not end the thread that runs it (and every later write).
     }
   }
-  if (deferred.empty()) return;
-  executor([batch = std::make_shared<std::vector<Completion>>(std::move(deferred))] {
-    for (auto& c : *batch) {
+  if (deferred->empty()) return;
+  executor([deferred] {
+    for (auto& c : *deferred) {
       try {
         c.done(std::move(c.result));
       } catch (...) {

@@ -19,13 +19,16 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
+#include "store/sqlite/wal_syncer.h"
 #include "store/store.h"
 
 namespace overcast::store::sqlite {
 
 class Writer {
  public:
-  Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize);
+  // With a `syncer`, `connection` commits with synchronous=NORMAL and the answers wait for the
+  // syncer's WAL sync instead of an fsync inside COMMIT (wal_syncer.h).
+  Writer(std::unique_ptr<Connection> connection, size_t maxGroupSize, std::unique_ptr<WalSyncer> syncer = nullptr);
   ~Writer();  // stop()
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -49,6 +52,14 @@ class Writer {
     Store::DoneFn done;
     bool inlineDone = false;
   };
+  struct Completion {
+    Store::DoneFn done;
+    Result<void> result;
+    bool inlineDone = false;
+  };
+  using Completions = std::vector<Completion>;
+  // Calls each `done`: here, or (without inlineDone) in one batch through `executor`.
+  static void release(Completions& batch, const Store::CompletionExecutor& executor);
 
   void run();
   void applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor);
@@ -60,6 +71,7 @@ class Writer {
 
   std::unique_ptr<Connection> c_;  // used only by the writer thread (and destroyed after join)
   const size_t maxGroupSize_;
+  std::unique_ptr<WalSyncer> syncer_;  // null: COMMIT syncs (synchronous=FULL)
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
