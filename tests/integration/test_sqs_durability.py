@@ -70,6 +70,21 @@ def test_messages_survive_kill9(factory, made, kind):
 
 
 @pytest.mark.timeout(120)
+def test_trace_header_survives_restart(factory, made):
+    s1 = factory.start()
+    c = _adapter("json", s1, made)
+    name = qname("trace")
+    url = c.create_queue(name)
+    trace = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+    c.send(url, "traced", MessageSystemAttributes={"AWSTraceHeader": {"DataType": "String", "StringValue": trace}})
+    s2 = factory.restart(s1, kill9=True)
+    c2 = _adapter("json", s2, made)
+    url2 = c2.call("GetQueueUrl", QueueName=name)["QueueUrl"]
+    got = c2.drain(url2, 1, wait=5, MessageSystemAttributeNames=["AWSTraceHeader"])
+    assert [m["Attributes"] for m in got] == [{"AWSTraceHeader": trace}], got
+
+
+@pytest.mark.timeout(120)
 @pytest.mark.parametrize("kind", KINDS)
 def test_in_flight_and_delayed_survive_kill9(factory, made, kind):
     s1 = factory.start()

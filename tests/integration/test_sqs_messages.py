@@ -124,6 +124,34 @@ def test_message_system_attribute_names(server, sqs_pool):
     assert m["Attributes"]["ApproximateReceiveCount"] == "1"
 
 
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+
+def test_aws_trace_header(sqs):
+    """AWSTraceHeader: sent as a message system attribute, its digest answered, and returned by
+    ReceiveMessage when asked for by name or with All."""
+    url = sqs.create_queue()
+    system = {"AWSTraceHeader": {"DataType": "String", "StringValue": TRACE}}
+    sent = sqs.send(url, "traced", MessageSystemAttributes=system)
+    assert sent["MD5OfMessageSystemAttributes"] == md5_attributes(system), sent
+    sqs.send(url, "untraced")
+    got = {m["Body"]: m for m in sqs.drain(url, 2, visibility=0, AttributeNames=["All"])}
+    assert got["traced"]["Attributes"]["AWSTraceHeader"] == TRACE, got
+    assert "AWSTraceHeader" not in got["untraced"]["Attributes"], got
+    got = {m["Body"]: m for m in sqs.drain(url, 2, visibility=0, AttributeNames=["SenderId"])}
+    assert set(got["traced"]["Attributes"]) == {"SenderId"}, got
+    got = {m["Body"]: m for m in sqs.drain(url, 2, visibility=0, AttributeNames=["AWSTraceHeader"])}
+    assert got["traced"]["Attributes"] == {"AWSTraceHeader": TRACE}, got
+    assert not got["untraced"].get("Attributes"), got
+
+
+def test_aws_trace_header_must_be_a_string(sqs):
+    url = sqs.create_queue()
+    with pytest.raises(SqsError) as e:
+        sqs.send(url, "x", MessageSystemAttributes={"AWSTraceHeader": {"DataType": "Number", "StringValue": "1"}})
+    assert_error(e.value, "InvalidParameterValue")
+
+
 def test_receive_max_number(sqs):
     url = sqs.create_queue()
     for i in range(15):

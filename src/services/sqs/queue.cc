@@ -41,16 +41,26 @@ std::optional<Bytes16> parseHex16(std::string_view hex) {
 }
 
 std::string messageIdText(const Bytes16& id) {
-  std::string h = hexText(id);
-  return fmt::format("{}-{}-{}-{}-{}", h.substr(0, 8), h.substr(8, 4), h.substr(12, 4), h.substr(16, 4), h.substr(20));
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');  // 8-4-4-4-12
+  size_t pos = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+    out[pos++] = kHex[id[i] >> 4];
+    out[pos++] = kHex[id[i] & 0xf];
+  }
+  return out;
 }
 
 std::optional<Bytes16> parseMessageId(std::string_view text) {
-  std::string hex;
-  hex.reserve(32);
-  for (char c : text)
-    if (c != '-') hex.push_back(c);
-  return parseHex16(hex);
+  char hex[32];
+  size_t n = 0;
+  for (char c : text) {
+    if (c == '-') continue;
+    if (n == sizeof hex) return std::nullopt;
+    hex[n++] = c;
+  }
+  return parseHex16(std::string_view(hex, n));
 }
 
 Queue::Queue(QueueIdentity identity, QueueSettings settings, std::map<std::string, std::string> tags, Millis createdAt,

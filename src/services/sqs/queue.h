@@ -55,6 +55,7 @@ struct MessageMeta {
   std::string groupId;         // FIFO
   std::string dedupId;         // FIFO: as given, or the body's SHA-256 (content-based)
   int64_t deadLetterSource = 0;  // in a dead-letter queue: the queue id it came from
+  std::string traceHeader;       // the AWSTraceHeader system attribute, if sent with one
   std::shared_ptr<const std::string> body;              // cached; null when evicted (in the store)
   std::shared_ptr<const MessageAttributes> attributes;  // cached; null when none or evicted
 };

@@ -198,6 +198,7 @@ Result<Output> SqsCore::buildReceiveOutput(const RequestContext& ctx, const Queu
     if (fifo && wants(systemNames, "SequenceNumber")) system["SequenceNumber"] = fifoSequenceNumber(m.sequence);
     if (fifo && wants(systemNames, "MessageDeduplicationId") && !m.dedupId.empty())
       system["MessageDeduplicationId"] = m.dedupId;
+    if (!m.traceHeader.empty() && wants(systemNames, "AWSTraceHeader")) system["AWSTraceHeader"] = m.traceHeader;
     if (m.deadLetterSource && wants(systemNames, "DeadLetterQueueSourceArn"))
       if (auto source = registry_.findById(m.deadLetterSource)) system["DeadLetterQueueSourceArn"] = source->arn();
     if (!system.empty()) msg["Attributes"] = std::move(system);

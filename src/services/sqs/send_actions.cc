@@ -74,8 +74,11 @@ static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx,
   if (auto ok = validateMessageAttributes(*attributes); !ok) return ok.error();
   auto system = parseAttributes(in, "MessageSystemAttributes");
   if (!system) return system.error();
-  for (const auto& [name, a] : *system)
+  for (const auto& [name, a] : *system) {
     if (name != "AWSTraceHeader") return invalid("Message system attribute name '" + name + "' is invalid.");
+    if (a.dataType != "String")
+      return invalid("The message system attribute 'AWSTraceHeader' must be of type 'String'.");
+  }
 
   PreparedMessage p;
   p.size = messageSize(body, *attributes);
@@ -108,13 +111,16 @@ static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx,
   m.sentAt = now;
   m.visibleAt = now + delay.value_or(settings.delaySeconds) * 1000;
   m.bodyBytes = static_cast<uint32_t>(body.size());
-  if (auto md5 = parseHex16(md5OfBody(body))) m.md5OfBody = *md5;
+  m.md5OfBody = md5OfBodyBytes(body);
   if (!attributes->empty()) {
     m.hasAttributes = true;
     if (auto md5 = parseHex16(md5OfAttributes(*attributes))) m.md5OfAttributes = *md5;
     m.attributes = std::make_shared<const MessageAttributes>(std::move(*attributes));
   }
-  if (!system->empty()) p.md5OfSystemAttributes = md5OfAttributes(*system);
+  if (!system->empty()) {
+    p.md5OfSystemAttributes = md5OfAttributes(*system);
+    if (auto trace = system->find("AWSTraceHeader"); trace != system->end()) m.traceHeader = trace->second.value;
+  }
   m.senderId = ctx.accountId;
   m.groupId = groupId;
   m.body = std::make_shared<const std::string>(body);

@@ -170,20 +170,21 @@ Result<void> deleteQueue(store::WriteTxn& txn, int64_t queueId) {
 
 Result<void> insertMessage(store::WriteTxn& txn, int64_t queueId, const StoredMessage& m) {
   const MessageMeta& meta = m.meta;
-  SqlValue attributes, md5Attributes, group, dedup;
+  SqlValue attributes, md5Attributes, group, dedup, trace;
   if (meta.attributes && !meta.attributes->empty()) {
     attributes = Blob{encodeAttributes(*meta.attributes)};
     md5Attributes = Blob{blobOf(meta.md5OfAttributes)};
   }
   if (!meta.groupId.empty()) group = meta.groupId;
   if (!meta.dedupId.empty()) dedup = meta.dedupId;
+  if (!meta.traceHeader.empty()) trace = meta.traceHeader;
   auto r = txn.exec(
       "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
-      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source, trace_header) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {queueId, meta.sequence, Blob{blobOf(meta.messageId)}, Blob{meta.body ? *meta.body : std::string()},
        attributes, Blob{blobOf(meta.md5OfBody)}, md5Attributes, meta.senderId, meta.sentAt, meta.visibleAt,
-       static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, group, dedup, meta.deadLetterSource});
+       static_cast<int64_t>(meta.receiveCount), meta.firstReceiveAt, group, dedup, meta.deadLetterSource, trace});
   if (!r) return r.error();
   return {};
 }
@@ -204,9 +205,9 @@ Result<void> moveMessage(store::WriteTxn& txn, int64_t fromQueue, int64_t fromSe
                          int64_t toQueue) {
   auto copied = txn.exec(
       "INSERT INTO sqs_messages (queue_id, seq, message_id, body, attributes, md5_body, md5_attributes, sender_id, "
-      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source) "
+      "sent_at, visible_at, receive_count, first_receive_at, group_id, dedup_id, dlq_source, trace_header) "
       "SELECT ?, ?, message_id, body, attributes, md5_body, md5_attributes, sender_id, sent_at, ?, ?, ?, group_id, "
-      "dedup_id, ? FROM sqs_messages WHERE queue_id = ? AND seq = ?",
+      "dedup_id, ?, trace_header FROM sqs_messages WHERE queue_id = ? AND seq = ?",
       {toQueue, to.sequence, to.visibleAt, static_cast<int64_t>(to.receiveCount), to.firstReceiveAt,
        to.deadLetterSource, fromQueue, fromSequence});
   if (!copied) return copied.error();
@@ -272,7 +273,8 @@ Result<void> loadMessages(store::ReadTxn& txn, int64_t queueId, const std::funct
                           const std::function<void(MessageMeta&&)>& each) {
   auto rows = txn.query(
       "SELECT seq, message_id, length(body), md5_body, md5_attributes, sender_id, sent_at, visible_at, "
-      "receive_count, first_receive_at, group_id, attributes IS NOT NULL, dedup_id, dlq_source FROM sqs_messages "
+      "receive_count, first_receive_at, group_id, attributes IS NOT NULL, dedup_id, dlq_source, trace_header "
+      "FROM sqs_messages "
       "WHERE queue_id = ? "
       "ORDER BY seq",
       {queueId});
@@ -293,6 +295,7 @@ Result<void> loadMessages(store::ReadTxn& txn, int64_t queueId, const std::funct
     m.groupId = r.text(10);
     m.dedupId = r.text(12);
     m.deadLetterSource = r.integer(13);
+    m.traceHeader = r.text(14);
     // A receive recorded lazily may be older than the crash: such messages are simply visible
     // again (visible_at is in the past), never lost.
     if (keepBody(m.bodyBytes)) {

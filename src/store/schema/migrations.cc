@@ -93,6 +93,9 @@ CREATE TABLE sqs_move_tasks (
   started_at           INTEGER NOT NULL
 );
 )sql"},
+    Migration{5, "sqs trace header", R"sql(
+ALTER TABLE sqs_messages ADD COLUMN trace_header TEXT;
+)sql"},
 };
 
 }  // namespace

@@ -194,7 +194,9 @@ void Writer::applyGroup(std::vector<Pending>& group, const Store::CompletionExec
   auto batch = std::make_shared<Completions>();
   batch->reserve(group.size());
   for (size_t i = 0; i < group.size(); ++i)
-    if (group[i].done) batch->push_back(Completion{std::move(group[i].done), std::move(results[i]), group[i].inlineDone});
+    if (group[i].done)
+      batch->push_back(
+          Completion{std::move(group[i].done), std::move(results[i]), group[i].inlineDone, std::move(group[i].fn)});
   if (!syncer_) return release(*batch, executor);
   // The answers wait for the WAL sync that covers this commit (wal_syncer.h).
   syncer_->submit([batch, executor](Result<void> synced) {

@@ -56,6 +56,10 @@ class Writer {
     Store::DoneFn done;
     Result<void> result;
     bool inlineDone = false;
+    // The write itself, kept so that it is destroyed where `done` runs: what a write captured
+    // was mostly allocated by that thread, and memory freed by the thread that allocated it
+    // stays in its malloc cache instead of wandering between threads' arenas.
+    Store::WriteFn fn;
   };
   using Completions = std::vector<Completion>;
   // Calls each `done`: here, or (without inlineDone) in one batch through `executor`.

@@ -163,6 +163,8 @@ TEST(MessageIds, TextRoundTrip) {
   ASSERT_TRUE(id);
   EXPECT_EQ(messageIdText(*id), "0e026337-05a8-4e0e-a279-73dcbf3f659c");
   EXPECT_FALSE(parseMessageId("not-an-id"));
+  EXPECT_FALSE(parseMessageId("0e026337-05a8-4e0e-a279-73dcbf3f659c00"));  // too long
+  EXPECT_FALSE(parseMessageId("0e026337-05a8-4e0e-a279-73dcbf3f659"));    // too short
   EXPECT_EQ(hexText(*parseHex16("5d41402abc4b2a76b9719d911017c592")), "5d41402abc4b2a76b9719d911017c592");
 }
 

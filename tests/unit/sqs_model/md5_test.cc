@@ -9,6 +9,9 @@ namespace {
 TEST(Md5Test, BodyIsHexMd5) {
   EXPECT_EQ(md5OfBody("hello world"), "5eb63bbbe01eeed093cb22bb8f5acdc3");
   EXPECT_EQ(md5OfBody(""), "d41d8cd98f00b204e9800998ecf8427e");
+  const auto bytes = md5OfBodyBytes("hello world");
+  EXPECT_EQ(bytes[0], 0x5e);
+  EXPECT_EQ(bytes[15], 0xc3);
 }
 
 TEST(Md5Test, StringAttribute) {

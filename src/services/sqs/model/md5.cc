@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -39,6 +40,14 @@ void appendLengthPrefixed(std::string& out, std::string_view bytes) {
 }  // namespace
 
 std::string md5OfBody(std::string_view body) { return md5Hex(body); }
+
+std::array<uint8_t, 16> md5OfBodyBytes(std::string_view body) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  digestInto(md5Algorithm(), body, digest);
+  std::array<uint8_t, 16> out{};
+  std::copy_n(digest, out.size(), out.begin());
+  return out;
+}
 
 std::string md5OfAttributes(const MessageAttributes& attributes) {
   if (attributes.empty()) return {};

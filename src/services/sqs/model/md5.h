@@ -2,6 +2,8 @@
 // JavaScript recompute them and reject a message whose digest differs. Pure.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -21,6 +23,8 @@ using MessageAttributes = std::map<std::string, MessageAttribute>;
 
 // Lowercase hex MD5 of the body bytes.
 std::string md5OfBody(std::string_view body);
+// The same digest as its 16 bytes.
+std::array<uint8_t, 16> md5OfBodyBytes(std::string_view body);
 
 // AWS's attribute digest: for each attribute by name, length-prefixed name, data type, a
 // transport byte (1 string/number, 2 binary) and length-prefixed value. Empty string if none.
