@@ -205,10 +205,28 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   }
 
   void readMore() {
+    if constexpr (kPlain) {
+      // Wait for readability, then read: async_read_some would first try a read that, right
+      // after an answer, almost always finds nothing (one wasted syscall per request). TLS
+      // keeps async_read_some, since its stream may hold decrypted bytes the socket does not.
+      lowest(stream_).async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](beast::error_code ec) {
+        if (ec) return self->onReadError(ec);
+        self->readReady();
+      });
+    } else {
+      auto space = buffer_.prepare(kReadChunk);
+      stream_.async_read_some(space, [self = this->shared_from_this()](beast::error_code ec, size_t n) {
+        self->onRead(ec, n);
+      });
+    }
+  }
+
+  void readReady() {
+    beast::error_code ec;
     auto space = buffer_.prepare(kReadChunk);
-    stream_.async_read_some(space, [self = this->shared_from_this()](beast::error_code ec, size_t n) {
-      self->onRead(ec, n);
-    });
+    const size_t n = lowest(stream_).read_some(space, ec);  // the socket is non-blocking
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return readMore();
+    onRead(ec, n);
   }
 
   void onRead(beast::error_code ec, size_t n) {
@@ -286,6 +304,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   }
 
   static constexpr size_t kReadChunk = 16 * 1024;
+  static constexpr bool kPlain = std::is_same_v<Stream, Socket<Executor>>;
 
   std::shared_ptr<HttpServer::Shared> shared_;
   Stream stream_;
@@ -333,6 +352,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
         socket.close(ignored);
       } else {
         socket.set_option(tcp::no_delay(true), ec);
+        socket.non_blocking(true, ec);  // reads after a readiness wait must never block the thread
         if (tls_) {
           using TlsStream = asio::ssl::stream<Socket<Executor>>;
           std::make_shared<Connection<TlsStream, Executor>>(shared_, true, std::move(socket), *tls_)->start();
