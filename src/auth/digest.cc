@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/digest_algorithms.h"
+#include "core/hex.h"
 
 namespace overcast::auth {
 
@@ -49,20 +50,9 @@ Sha256Digest HmacSha256::operator()(const unsigned char* key, std::size_t keyLen
   return out;
 }
 
-void appendHex(std::string& out, const Sha256Digest& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char b : digest) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 0x0f]);
-  }
-}
+void appendHex(std::string& out, const Sha256Digest& digest) { overcast::appendHex(out, digest); }
 
-std::string toHex(const Sha256Digest& digest) {
-  std::string out;
-  out.reserve(digest.size() * 2);
-  appendHex(out, digest);
-  return out;
-}
+std::string toHex(const Sha256Digest& digest) { return overcast::toHex(digest); }
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   // The length of a well-formed signature is public (64), so an early exit on it leaks nothing.

@@ -6,23 +6,14 @@
 #include <cstring>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "core/hex.h"
+
 namespace overcast {
 namespace {
-
-constexpr char kHex[] = "0123456789abcdef";
-
-std::string toHex(const unsigned char* data, size_t n) {
-  std::string out;
-  out.reserve(n * 2);
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 0xf]);
-  }
-  return out;
-}
 
 class RandomIdGenerator final : public IdGenerator {
  public:
@@ -37,20 +28,13 @@ class RandomIdGenerator final : public IdGenerator {
     fill(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    std::string out(36, '-');  // 8-4-4-4-12 hex digits
-    size_t pos = 0;
-    for (size_t i = 0; i < sizeof b; ++i) {
-      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-      out[pos++] = kHex[b[i] >> 4];
-      out[pos++] = kHex[b[i] & 0xf];
-    }
-    return out;
+    return uuidText(b);
   }
 
   std::string randomHex(int bytes) override {
-    std::string buf(static_cast<size_t>(bytes), '\0');
-    fill(reinterpret_cast<unsigned char*>(buf.data()), buf.size());
-    return toHex(reinterpret_cast<const unsigned char*>(buf.data()), buf.size());
+    std::vector<unsigned char> buf(static_cast<size_t>(bytes));
+    fill(buf.data(), buf.size());
+    return toHex(buf);
   }
 
  private:

@@ -4,53 +4,25 @@
 
 #include <fmt/format.h>
 
+#include "core/hex.h"
 #include "services/sqs/model/names.h"
 
 namespace overcast::sqs {
 
-namespace {
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-std::string hexText(const Bytes16& digest) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(32, '0');
-  for (size_t i = 0; i < 16; ++i) {
-    out[2 * i] = kHex[digest[i] >> 4];
-    out[2 * i + 1] = kHex[digest[i] & 0xf];
-  }
-  return out;
-}
+std::string hexText(const Bytes16& digest) { return toHex(digest); }
 
 std::optional<Bytes16> parseHex16(std::string_view hex) {
   if (hex.size() != 32) return std::nullopt;
   Bytes16 out{};
   for (size_t i = 0; i < 16; ++i) {
-    int hi = hexDigit(hex[2 * i]), lo = hexDigit(hex[2 * i + 1]);
+    int hi = hexDigitValue(hex[2 * i]), lo = hexDigitValue(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<uint8_t>(hi * 16 + lo);
   }
   return out;
 }
 
-std::string messageIdText(const Bytes16& id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(36, '-');  // 8-4-4-4-12
-  size_t pos = 0;
-  for (size_t i = 0; i < 16; ++i) {
-    if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-    out[pos++] = kHex[id[i] >> 4];
-    out[pos++] = kHex[id[i] & 0xf];
-  }
-  return out;
-}
+std::string messageIdText(const Bytes16& id) { return uuidText(id); }
 
 std::optional<Bytes16> parseMessageId(std::string_view text) {
   char hex[32];

@@ -2,6 +2,7 @@
 #include <openssl/evp.h>
 
 #include "core/digest_algorithms.h"
+#include "core/hex.h"
 #include "services/sqs/model/message_rules.h"
 #include "services/sqs/model/names.h"
 #include "services/sqs/sqs_core.h"
@@ -53,15 +54,8 @@ struct PreparedMessage {
 
 static std::string sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  n = digestInto(sha256Algorithm(), data, digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < n; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  const unsigned int n = digestInto(sha256Algorithm(), data, digest);
+  return toHex(std::span<const unsigned char>(digest, n));
 }
 
 static Result<PreparedMessage> prepare(SqsCore& core, const RequestContext& ctx, const Queue& queue,

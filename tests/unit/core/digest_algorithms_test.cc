@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/hex.h"
+
 namespace overcast {
 namespace {
 
@@ -11,13 +13,7 @@ std::string hexDigest(const EVP_MD* md, const std::string& data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   EXPECT_EQ(EVP_Digest(data.data(), data.size(), out, &n, md, nullptr), 1);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
-    hex.push_back(kHex[out[i] >> 4]);
-    hex.push_back(kHex[out[i] & 0xf]);
-  }
-  return hex;
+  return toHex(std::span<const unsigned char>(out, n));
 }
 
 TEST(DigestAlgorithms, FetchedOnceAndCorrect) {

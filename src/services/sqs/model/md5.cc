@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/digest_algorithms.h"
+#include "core/hex.h"
 
 namespace overcast::sqs {
 namespace {
@@ -18,14 +19,7 @@ constexpr unsigned char kTransportBinary = 2;
 std::string md5Hex(std::string_view bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   const unsigned int size = digestInto(md5Algorithm(), bytes, digest.data());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(size * 2);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0x0f]);
-  }
-  return out;
+  return toHex(std::span<const unsigned char>(digest.data(), size));
 }
 
 void appendLengthPrefixed(std::string& out, std::string_view bytes) {
