@@ -16,20 +16,6 @@ std::string fifoSequenceNumber(int64_t sequence) { return fmt::format("{:020}", 
 
 constexpr size_t kMaxBatchEntries = 10;
 
-namespace {
-
-// [A-Za-z0-9_-]{1,80} (std::regex allocated a matcher state of ~2.6 KiB per entry here).
-bool isBatchEntryId(std::string_view id) {
-  if (id.empty() || id.size() > 80) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 Result<const json::array*> batchEntries(const json::object& in, std::string_view entryName) {
   auto* entries = in.if_contains("Entries");
   if (!entries || !entries->is_array() || entries->get_array().empty())
@@ -42,7 +28,7 @@ Result<const json::array*> batchEntries(const json::object& in, std::string_view
   std::set<std::string> ids;
   for (const auto& e : list) {
     std::string id = e.is_object() ? stringOf(e.get_object(), "Id") : std::string();
-    if (!isBatchEntryId(id))
+    if (!isNameToken(id))
       return Error(ErrorCode::InvalidBatchEntryId, "A batch entry id can only contain alphanumeric characters, "
                                                    "hyphens and underscores. It can be at most 80 letters long.");
     if (!ids.insert(id).second) return Error(ErrorCode::BatchEntryIdsNotDistinct, "Id " + id + " repeated.");

@@ -83,3 +83,19 @@ TEST(NamesTest, UrlRoundTrips) {
 
 }  // namespace
 }  // namespace overcast::sqs
+
+namespace overcast::sqs {
+namespace {
+
+TEST(Names, NameTokens) {
+  EXPECT_TRUE(isNameToken("a"));
+  EXPECT_TRUE(isNameToken("Batch_entry-01"));
+  EXPECT_TRUE(isNameToken(std::string(80, 'x')));
+  EXPECT_FALSE(isNameToken(""));
+  EXPECT_FALSE(isNameToken(std::string(81, 'x')));
+  EXPECT_FALSE(isNameToken("has space"));
+  EXPECT_FALSE(isNameToken("q.fifo"));
+}
+
+}  // namespace
+}  // namespace overcast::sqs

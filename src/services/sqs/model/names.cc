@@ -41,6 +41,8 @@ Error noSuchQueue() { return Error(ErrorCode::QueueDoesNotExist, "The specified 
 
 bool isFifoName(std::string_view name) { return name.ends_with(kFifoSuffix); }
 
+bool isNameToken(std::string_view s) { return !s.empty() && s.size() <= kMaxQueueNameLength && allNameChars(s); }
+
 Result<void> validateQueueName(std::string_view name) {
   if (isFifoName(name)) {
     const auto base = name.substr(0, name.size() - kFifoSuffix.size());
@@ -48,8 +50,7 @@ Result<void> validateQueueName(std::string_view name) {
       return Error(ErrorCode::InvalidParameterValue, std::string(kFifoNameMessage));
     return {};
   }
-  if (name.empty() || name.size() > kMaxQueueNameLength || !allNameChars(name))
-    return Error(ErrorCode::InvalidParameterValue, std::string(kStandardNameMessage));
+  if (!isNameToken(name)) return Error(ErrorCode::InvalidParameterValue, std::string(kStandardNameMessage));
   return {};
 }
 

@@ -14,6 +14,10 @@ namespace overcast::sqs {
 Result<void> validateQueueName(std::string_view name);
 bool isFifoName(std::string_view name);
 
+// 1-80 characters of [A-Za-z0-9_-]: a standard queue's name, a batch entry's Id, a permission's
+// Label.
+bool isNameToken(std::string_view s);
+
 std::string queueArn(std::string_view region, std::string_view account, std::string_view name);
 
 struct QueueAddress {

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <regex>
 
 #include <boost/json.hpp>
 
 #include "core/wildcard.h"
+#include "services/sqs/model/names.h"
 
 namespace overcast::sqs {
 namespace {
@@ -141,9 +141,8 @@ PolicyDecision evaluatePolicy(std::string_view policyJson, const PolicyRequest& 
 
 Result<std::string> addPermission(std::string_view policyJson, std::string_view queueArn, std::string_view label,
                                   const std::vector<std::string>& accounts, const std::vector<std::string>& actions) {
-  static const std::regex kLabel("[A-Za-z0-9_-]{1,80}");
   const std::string labelText(label);
-  if (!std::regex_match(labelText, kLabel))
+  if (!isNameToken(label))
     return Error(ErrorCode::InvalidParameterValue,
                  "Value " + labelText + " for parameter Label is invalid. Reason: Must be 1-80 characters of "
                  "alphanumerics, hyphens and underscores.");
