@@ -125,11 +125,10 @@ template <class Stream, class Executor>
 class Connection final : public ConnectionBase, public std::enable_shared_from_this<Connection<Stream, Executor>> {
  public:
   template <class... Args>
-  Connection(std::shared_ptr<HttpServer::Shared> shared, bool tls, Socket<Executor> socket, Args&&... tlsArgs)
+  Connection(std::shared_ptr<HttpServer::Shared> shared, Socket<Executor> socket, Args&&... tlsArgs)
       : shared_(std::move(shared)),
         stream_(std::move(socket), std::forward<Args>(tlsArgs)...),
-        timer_(lowest(stream_).get_executor()),
-        tls_(tls) {}
+        timer_(lowest(stream_).get_executor()) {}
 
   ~Connection() override {
     shared_->remove(id_);
@@ -249,9 +248,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       if (used == 0) break;
     }
     if (parser_->is_done()) return dispatch(false);
-    if (buffer_.size() > shared_->options.maxHeaderBytes + shared_->options.maxBodyBytes)
-      return write(plainError(400, "Bad Request"));
-    readMore();
+    readMore();  // the parser bounds what waits in the buffer (header_limit, then body_limit)
   }
 
   // End of stream, a reset, a timeout (the timer closed the socket) or TLS truncation: a client
@@ -271,7 +268,7 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
       in.request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
     if (!bodyTooLarge) in.request.body = std::move(msg.body());
     in.request.remoteAddress = remote_;
-    in.request.tls = tls_;
+    in.request.tls = !kPlain;
     keepAlive_ = msg.keep_alive() && !bodyTooLarge;
     auto self = this->shared_from_this();
     shared_->handler(std::move(in), [self](HttpResponse&& response) {
@@ -310,7 +307,6 @@ class Connection final : public ConnectionBase, public std::enable_shared_from_t
   Stream stream_;
   asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor> timer_;
   Clock::time_point deadline_{};
-  bool tls_;
   uint64_t id_ = 0;
   std::string remote_;
   beast::flat_buffer buffer_;
@@ -355,9 +351,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
         socket.non_blocking(true, ec);  // reads after a readiness wait must never block the thread
         if (tls_) {
           using TlsStream = asio::ssl::stream<Socket<Executor>>;
-          std::make_shared<Connection<TlsStream, Executor>>(shared_, true, std::move(socket), *tls_)->start();
+          std::make_shared<Connection<TlsStream, Executor>>(shared_, std::move(socket), *tls_)->start();
         } else {
-          std::make_shared<Connection<Socket<Executor>, Executor>>(shared_, false, std::move(socket))->start();
+          std::make_shared<Connection<Socket<Executor>, Executor>>(shared_, std::move(socket))->start();
         }
       }
     } else {
