@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -28,6 +30,17 @@ Result<void> syncDirectoryOf(const std::string& path) {
   ::close(d);
   if (rc != 0) return syncError("cannot sync directory of", path, err);
   return {};
+}
+
+// A file's device and inode, asked for alone (STATX_INO): a stat that asks for the timestamps
+// makes the next write stamp a fine-grained mtime (multigrain timestamps, Linux 6.13+), which
+// dirties the inode, so that every fdatasync would also write the inode (ext4 without a journal
+// writes it synchronously): measured 6-9% of durable-send throughput.
+std::optional<std::tuple<uint32_t, uint32_t, uint64_t>> identityOf(int dirfd, const char* path) {
+  struct statx stx {};
+  const int flags = *path == '\0' ? AT_EMPTY_PATH : 0;
+  if (::statx(dirfd, path, flags, STATX_INO, &stx) != 0 || (stx.stx_mask & STATX_INO) == 0) return std::nullopt;
+  return std::tuple{stx.stx_dev_major, stx.stx_dev_minor, static_cast<uint64_t>(stx.stx_ino)};
 }
 
 }  // namespace
@@ -90,9 +103,8 @@ Result<void> WalSyncer::syncWal() {
   if (::fdatasync(fd_) != 0) return syncError("cannot sync", walPath_, errno);
   // SQLite keeps its WAL file while connections are open; should it ever have been replaced,
   // sync the file that is there now as well.
-  struct stat ours {}, current {};
-  if (::fstat(fd_, &ours) == 0 && ::stat(walPath_.c_str(), &current) == 0 &&
-      (ours.st_ino != current.st_ino || ours.st_dev != current.st_dev)) {
+  if (auto ours = identityOf(fd_, ""), current = identityOf(AT_FDCWD, walPath_.c_str());
+      ours && current && *ours != *current) {
     ::close(fd_);
     fd_ = -1;
     return syncWal();

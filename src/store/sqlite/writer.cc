@@ -94,10 +94,16 @@ void Writer::run() {
   }
 }
 
-Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
-  // Through the statement cache: these run twice per write, and parsing them each time showed.
+// Through the statement cache: savepoints run twice per write and BEGIN/COMMIT once per
+// group, and parsing them each time showed.
+Result<void> Writer::control(std::string_view sql) {
   static const std::vector<SqlValue> kNoParams;
-  if (auto r = c_->exec("SAVEPOINT w", kNoParams); !r) return r.error();
+  if (auto r = c_->exec(sql, kNoParams); !r) return r.error();
+  return {};
+}
+
+Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
+  if (auto r = control("SAVEPOINT w"); !r) return r.error();
   Result<void> r;
   try {
     r = p.fn(txn);
@@ -106,7 +112,7 @@ Result<void> Writer::runOne(Pending& p, ConnectionTxn& txn) {
     r = Error(ErrorCode::InternalFailure, fmt::format("store: write threw: {}", e.what()));
   }
   if (r) {
-    if (auto rel = c_->exec("RELEASE w", kNoParams); !rel) r = rel.error();
+    if (auto rel = control("RELEASE w"); !rel) r = rel.error();
   }
   if (!r) {
     (void)c_->execScript("ROLLBACK TO w");
@@ -124,7 +130,7 @@ Result<void> Writer::runBare(Pending& p, ConnectionTxn& txn) {
 }
 
 Writer::Outcome Writer::applyOptimistically(std::vector<Pending>& group, std::vector<Result<void>>& results) {
-  if (!c_->execScript("BEGIN IMMEDIATE")) return Outcome::Replay;
+  if (!control("BEGIN IMMEDIATE")) return Outcome::Replay;
   ConnectionTxn txn(*c_);
   for (size_t i = 0; i < group.size(); ++i) {
     results[i] = runBare(group[i], txn);
@@ -134,7 +140,7 @@ Writer::Outcome Writer::applyOptimistically(std::vector<Pending>& group, std::ve
       return Outcome::Replay;
     }
   }
-  if (auto committed = c_->execScript("COMMIT"); !committed) {
+  if (auto committed = control("COMMIT"); !committed) {
     (void)c_->execScript("ROLLBACK");
     for (auto& r : results) r = committed;
     return Outcome::Done;
@@ -143,7 +149,7 @@ Writer::Outcome Writer::applyOptimistically(std::vector<Pending>& group, std::ve
 }
 
 void Writer::applyWithSavepoints(std::vector<Pending>& group, std::vector<Result<void>>& results) {
-  Result<void> begun = c_->execScript("BEGIN IMMEDIATE");
+  Result<void> begun = control("BEGIN IMMEDIATE");
   ConnectionTxn txn(*c_);
   for (size_t i = 0; i < group.size(); ++i) {
     if (!begun) {
@@ -160,11 +166,11 @@ void Writer::applyWithSavepoints(std::vector<Pending>& group, std::vector<Result
       for (size_t j = 0; j <= i; ++j) {
         if (results[j]) results[j] = lost;
       }
-      begun = c_->execScript("BEGIN IMMEDIATE");
+      begun = control("BEGIN IMMEDIATE");
     }
   }
   if (!begun) return;
-  if (auto committed = c_->execScript("COMMIT"); !committed) {
+  if (auto committed = control("COMMIT"); !committed) {
     (void)c_->execScript("ROLLBACK");
     for (auto& r : results) {
       if (r) r = committed;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -67,6 +68,7 @@ class Writer {
 
   void run();
   void applyGroup(std::vector<Pending>& group, const Store::CompletionExecutor& executor);
+  Result<void> control(std::string_view sql);  // BEGIN, COMMIT, savepoints: cached statements
   Result<void> runOne(Pending& p, ConnectionTxn& txn);  // in a savepoint of its own
   Result<void> runBare(Pending& p, ConnectionTxn& txn);
   enum class Outcome { Committed, Done, Replay };

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <thread>
@@ -48,6 +49,37 @@ TEST(WalSyncer, StopReleasesWhatIsPending) {
     syncer.stop();  // idempotent
   }
   EXPECT_EQ(released, 10);
+}
+
+// Whether this process holds a descriptor of a file that has been unlinked or replaced.
+bool holdsADeletedFile(const std::string& name) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    const auto target = std::filesystem::read_symlink(entry.path(), ec).string();
+    if (!ec && target.find(name) != std::string::npos && target.ends_with(" (deleted)")) return true;
+  }
+  return false;
+}
+
+TEST(WalSyncer, FollowsAWalThatWasReplaced) {
+  TempDir dir;
+  const std::string wal = (dir / "db-wal").string();
+  std::ofstream(wal) << "frames";
+  WalSyncer syncer(wal, /*sync=*/true);
+  auto syncOnce = [&] {
+    std::promise<bool> done;
+    syncer.submit([&](Result<void> synced) { done.set_value(synced.ok()); });
+    auto f = done.get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return f.get();
+  };
+  ASSERT_TRUE(syncOnce());  // the syncer now holds the first file open
+  const std::string replacement = (dir / "db-wal.new").string();
+  std::ofstream(replacement) << "other frames";
+  std::filesystem::rename(replacement, wal);
+  ASSERT_TRUE(holdsADeletedFile("db-wal"));
+  EXPECT_TRUE(syncOnce());
+  EXPECT_FALSE(holdsADeletedFile("db-wal")) << "the syncer should have let go of the replaced WAL";
 }
 
 TEST(WalSyncer, WithoutSyncReleasesAtOnce) {
