@@ -1,0 +1,1 @@
+#include "services/sns/delivery/http_poster.h"

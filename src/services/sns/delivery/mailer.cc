@@ -1,0 +1,1 @@
+#include "services/sns/delivery/mailer.h"

@@ -1,0 +1,1 @@
+#include "services/sns/model/filter_policy.h"

@@ -1,0 +1,1 @@
+#include "services/sns/model/message_signing.h"
