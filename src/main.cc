@@ -59,6 +59,24 @@ int main(int argc, char** argv) {
                     "host[:port] written in SQS queue URLs (default: the Host the client used)")
       ->envname("OVERCAST_SQS_QUEUE_URL_HOST");
 
+  serve->add_option("--sns-url-host", config.snsUrlHost,
+                    "host[:port] written in SNS SubscribeURL, UnsubscribeURL and SigningCertURL (default: the Host "
+                    "the client used)")
+      ->envname("OVERCAST_SNS_URL_HOST");
+  serve->add_option("--smtp", config.smtpUrl,
+                    "SMTP relay for SNS email (smtp://host:port or smtps://host:port); without one, mails are "
+                    "written to <data>/mail as .eml files")
+      ->envname("OVERCAST_SMTP");
+  serve->add_option("--smtp-user", config.smtpUser, "SMTP user name")->envname("OVERCAST_SMTP_USER");
+  serve->add_option("--smtp-password", config.smtpPassword, "SMTP password")->envname("OVERCAST_SMTP_PASSWORD");
+  serve->add_flag("--smtp-starttls", config.smtpStartTls, "Require STARTTLS on an smtp:// relay")
+      ->envname("OVERCAST_SMTP_STARTTLS");
+  serve->add_option("--mail-from", config.mailFrom, "Sender address of SNS mails")
+      ->envname("OVERCAST_MAIL_FROM")->capture_default_str();
+  serve->add_option("--sns-ca-bundle", config.snsCaBundle,
+                    "PEM file of CA certificates trusted for HTTPS deliveries (e.g. a self-signed test endpoint)")
+      ->envname("OVERCAST_SNS_CA_BUNDLE");
+
   overcast::admin::AdminCliOptions adminOptions;
   auto* admin = app.add_subcommand("admin", "Manage accounts and access keys");
   overcast::admin::addAdminCommands(*admin, adminOptions);

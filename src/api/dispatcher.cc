@@ -83,11 +83,17 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
   if (bodyTooLarge)
     return fail(call, Error(ErrorCode::RequestEntityTooLarge, "The request body is larger than this server accepts."));
 
-  if (!signature) return fail(call, forService(call->route, signature.error()));
-  auto verified = auth::verify(req, std::move(*signature), keys_, call->ctx.now, options_.verify, &signingKeys_);
-  if (!verified) return fail(call, forService(call->route, verified.error()));
-  call->ctx.accountId = verified->credential.accountId;
-  call->ctx.accessKeyId = verified->credential.accessKeyId;
+  if (!signature) {
+    // An unsigned request is refused, except for the few actions a service opens to links.
+    const bool anonymous = signature.error().code() == ErrorCode::MissingAuthenticationToken && routed &&
+                           call->route.model && allowsAnonymous(call->route.model->name(), call->route.action);
+    if (!anonymous) return fail(call, forService(call->route, signature.error()));
+  } else {
+    auto verified = auth::verify(req, std::move(*signature), keys_, call->ctx.now, options_.verify, &signingKeys_);
+    if (!verified) return fail(call, forService(call->route, verified.error()));
+    call->ctx.accountId = verified->credential.accountId;
+    call->ctx.accessKeyId = verified->credential.accessKeyId;
+  }
 
   if (!params) return fail(call, params.error());
   if (!routed) return fail(call, routed.error());
@@ -120,12 +126,24 @@ void Dispatcher::handle(HttpRequest&& request, bool bodyTooLarge, Respond respon
     if (auto* dry = input->if_contains("DryRun"); dry && dry->is_bool() && dry->get_bool())
       return fail(call, Error(ErrorCode::DryRunOperation, "Request would have succeeded, but DryRun flag is set."));
 
-  service->second->invoke(call->ctx, std::move(*input), [this, call, op](Result<Output> output) {
+  // boto 2 asks SNS for JSON answers (ContentType=JSON, aws-reference.md §A4).
+  const bool jsonAnswer = model.name() == "sns" && call->route.wire == Protocol::Query &&
+                          std::any_of(p.begin(), p.end(), [](const auto& kv) {
+                            return kv.first == "ContentType" && kv.second == "JSON";
+                          });
+  service->second->invoke(call->ctx, std::move(*input), [this, call, op, jsonAnswer](Result<Output> output) {
     if (!output) return fail(call, output.error());
+    if (jsonAnswer)
+      return finish(call, protocol::encodeQueryJson(*op, std::move(*output), call->ctx.requestId), {});
     finish(call,
            protocol::encodeOutput(*call->route.model, *op, call->route.wire, std::move(*output), call->ctx.requestId),
            {});
   });
+}
+
+bool Dispatcher::allowsAnonymous(const std::string& service, std::string_view action) const {
+  auto it = services_.find(service);
+  return it != services_.end() && it->second->allowsAnonymous(action);
 }
 
 void Dispatcher::fail(const std::shared_ptr<Call>& call, const Error& error) {

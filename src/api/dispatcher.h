@@ -46,6 +46,7 @@ class Dispatcher {
 
  private:
   struct Call;
+  bool allowsAnonymous(const std::string& service, std::string_view action) const;
   void fail(const std::shared_ptr<Call>& call, const Error& error);
   void finish(const std::shared_ptr<Call>& call, HttpResponse&& response, std::string_view errorCode);
 

@@ -31,6 +31,9 @@ class Service {
   // parameters; a service whose AWS original says something more specific (SQS: an empty batch
   // is EmptyBatchRequest, not MissingParameter) translates here.
   virtual Error inputError(std::string_view action, Error error) const { return error; }
+  // Whether `action` may be called without a signature (SNS's SubscribeURL and UnsubscribeURL
+  // are plain links); the service then sees an empty ctx.accountId.
+  virtual bool allowsAnonymous(std::string_view action) const { return false; }
   // The server is stopping (no more requests): write out anything kept for lazy recording.
   virtual void stop() {}
 };

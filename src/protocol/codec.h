@@ -56,6 +56,10 @@ HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protoc
 HttpResponse encodeOutput(const ServiceModel& model, const Operation& op, Protocol wire,
                           boost::json::object&& output, std::string_view requestId);
 
+// A query-protocol success as JSON, for clients that ask with ContentType=JSON (boto 2's
+// SNS): {"<Op>Response": {"<Op>Result": output, "ResponseMetadata": {"RequestId": id}}}.
+HttpResponse encodeQueryJson(const Operation& op, boost::json::object&& output, std::string_view requestId);
+
 // An error response in the `wire` protocol's error shape (aws-reference.md §A3–A5).
 HttpResponse encodeError(const ServiceModel* model, Protocol wire, const Error& error,
                          std::string_view requestId);

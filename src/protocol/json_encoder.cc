@@ -107,3 +107,21 @@ HttpResponse encodeJson(const ServiceModel& model, const Operation& op, json::ob
 }
 
 }  // namespace overcast::protocol::detail
+
+namespace overcast::protocol {
+
+HttpResponse encodeQueryJson(const Operation& op, boost::json::object&& output, std::string_view requestId) {
+  boost::json::object response;
+  const std::string result = op.resultWrapper.empty() ? op.name + "Result" : op.resultWrapper;
+  response[result] = std::move(output);
+  response["ResponseMetadata"] = boost::json::object{{"RequestId", requestId}};
+  boost::json::object root;
+  root[op.name + "Response"] = std::move(response);
+  HttpResponse r;
+  r.status = 200;
+  r.setHeader("Content-Type", "application/json");
+  r.body = boost::json::serialize(root);
+  return r;
+}
+
+}  // namespace overcast::protocol

@@ -26,6 +26,13 @@ struct ServerConfig {
   size_t maxConnections = 10000;
   int shutdownGraceSeconds = 10;
   std::string sqsQueueUrlHost;  // host[:port] in SQS queue URLs; empty = the request's Host header
+  std::string snsUrlHost;       // host[:port] in SNS's SubscribeURL/UnsubscribeURL/SigningCertURL
+  std::string smtpUrl;          // smtp://host:port or smtps://; empty = mails go to <data>/mail as .eml
+  std::string smtpUser;
+  std::string smtpPassword;
+  bool smtpStartTls = false;
+  std::string mailFrom = "no-reply@sns.overcast.local";
+  std::string snsCaBundle;      // extra CA bundle (PEM) for HTTPS deliveries to self-signed endpoints
 };
 
 }  // namespace overcast::server

@@ -30,6 +30,7 @@
 #include "server/tls.h"
 #include "server/version.h"
 #include "services/ec2/ec2_service.h"
+#include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
 #include "store/data_dir.h"
@@ -111,10 +112,29 @@ int runServer(const ServerConfig& config) {
   sqsOptions.queueUrlHost = config.sqsQueueUrlHost;
   auto sqsService = sqs::makeSqsService(**db, scheduler, clock, *ids, sqsOptions);
   if (!sqsService) return fail(sqsService.error().message());
+  sqs::SqsDelivery* sqsDelivery = sqs::sqsDeliveryOf(**sqsService);
   dispatcher.addService(std::move(*sqsService));
+
+  sns::SnsOptions snsOptions;
+  snsOptions.urlHost = config.snsUrlHost;
+  snsOptions.signingDir = root / "keys";
+  snsOptions.http.caBundle = config.snsCaBundle;
+  snsOptions.mail.smtpUrl = config.smtpUrl;
+  snsOptions.mail.username = config.smtpUser;
+  snsOptions.mail.password = config.smtpPassword;
+  snsOptions.mail.startTls = config.smtpStartTls;
+  snsOptions.mail.from = config.mailFrom;
+  snsOptions.mail.outboxDir = root / "mail";
+  auto snsService = sns::makeSnsService(**db, clock, *ids, *sqsDelivery, snsOptions);
+  if (!snsService) return fail(snsService.error().message());
+  sns::SnsHandle* snsHandle = sns::snsHandleOf(**snsService);
+  dispatcher.addService(std::move(*snsService));
 
   jobs::WorkerPoolOptions workerOptions;
   jobs::WorkerPool workers(**db, clock, workerOptions);
+  workers.registerHandler(std::string(sns::kSnsDeliveryJobKind),
+                          [snsHandle](const jobs::Job& job) { return snsHandle->runDelivery(job); });
+  snsHandle->setJobWaker([&workers] { workers.wake(); });
   if (auto started = workers.start(); !started) return fail(started.error().message());
 
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
@@ -123,7 +143,7 @@ int runServer(const ServerConfig& config) {
   OpsInfo info;
   info.version = kVersion;
   info.dataDir = root.string();
-  info.services = {"ec2", "sqs", "sts"};
+  info.services = {"ec2", "sns", "sqs", "sts"};
   info.started = std::chrono::steady_clock::now();
   info.jobQueueDepth = [&workers]() -> size_t {
     auto depth = workers.queueDepth();
@@ -141,6 +161,13 @@ int runServer(const ServerConfig& config) {
     auto path = in.request.path();
     if (isOpsPath(path)) return respond(handleOps(in.request, info, metrics, **db));
     if (path == "/_overcast/admin") return admin.handle(std::move(in.request), std::move(respond));
+    // SNS's SigningCertURL: the certificate that verifies every message's signature.
+    if (in.request.method == "GET" && path.size() > 1 && path.substr(1) == snsHandle->certificateFileName()) {
+      HttpResponse r;
+      r.setHeader("Content-Type", "application/x-x509-ca-cert");
+      r.body = snsHandle->certificatePem();
+      return respond(std::move(r));
+    }
     dispatcher.handle(std::move(in.request), in.bodyTooLarge, std::move(respond));
   });
 

@@ -5,6 +5,7 @@
 #include "core/hex.h"
 #include "services/sqs/model/message_rules.h"
 #include "services/sqs/model/names.h"
+#include "services/sqs/model/policy.h"
 #include "services/sqs/sqs_core.h"
 #include "services/sqs/sqs_store.h"
 
@@ -143,7 +144,37 @@ static json::object sendResult(const PreparedMessage& p) {
 void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Reply reply) {
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());
-  auto q = *queue;
+  sendToQueue(ctx, *queue, in, std::move(reply));
+}
+
+void SqsCore::deliverFromTopic(const TopicDelivery& d, std::function<void(Result<void>)> done) {
+  auto address = parseQueueArn(d.queueArn);
+  if (!address) return done(address.error());
+  const Error missing(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  auto queue = registry_.find(address->account, address->region, address->name);
+  if (!queue) return done(missing);
+  if (address->account != d.topicOwner) {
+    // Another account's queue takes the topic's messages only where its policy lets SNS in
+    // for this topic (as AWS requires).
+    PolicyRequest request{"", "sns.amazonaws.com", "sqs:SendMessage", queue->arn(), d.topicArn, d.topicOwner};
+    if (evaluatePolicy(queue->settings()->policy, request) != PolicyDecision::Allow)
+      return done(Error(ErrorCode::AccessDenied, "The queue's policy does not allow the topic " + d.topicArn + "."));
+  }
+  RequestContext ctx;
+  ctx.accountId = d.topicOwner;
+  ctx.region = address->region;
+  ctx.service = "sqs";
+  ctx.action = "SendMessage";
+  ctx.now = d.now;
+  ctx.ids = &ids_;
+  sendToQueue(ctx, queue, d.input, [done = std::move(done)](Result<Output> sent) {
+    if (!sent) return done(sent.error());
+    done(Result<void>{});
+  });
+}
+
+void SqsCore::sendToQueue(const RequestContext& ctx, const std::shared_ptr<Queue>& q, const json::object& in,
+                          Reply reply) {
   auto prepared = prepare(*this, ctx, *q, *q->settings(), in);
   if (!prepared) return reply(prepared.error());
   auto p = std::make_shared<PreparedMessage>(std::move(*prepared));

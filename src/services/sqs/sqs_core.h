@@ -77,6 +77,8 @@ class SqsCore {
   // Sending (send_actions.cc)
   void sendMessage(const RequestContext& ctx, const json::object& in, Reply reply);
   void sendMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply);
+  // SNS delivery into a queue (SqsDelivery, sqs_service.h).
+  void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done);
 
   // Receiving and long polling (receive_actions.cc)
   void receiveMessage(const RequestContext& ctx, json::object in, Reply reply);
@@ -106,6 +108,8 @@ class SqsCore {
   IdGenerator& ids() { return ids_; }
 
  private:
+  // SendMessage into a queue already found and authorized.
+  void sendToQueue(const RequestContext& ctx, const std::shared_ptr<Queue>& queue, const json::object& in, Reply reply);
   // receive_actions.cc
   bool tryServe(const std::shared_ptr<Waiter>& waiter);
   void finishWaiter(const std::shared_ptr<Waiter>& waiter, Result<Output> result);

@@ -153,8 +153,12 @@ Result<std::shared_ptr<Queue>> SqsCore::authorizedQueue(const RequestContext& ct
 
 namespace {
 
-class SqsService final : public api::TableService {
+class SqsService final : public api::TableService, public SqsDelivery {
  public:
+  void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done) override {
+    core_->deliverFromTopic(delivery, std::move(done));
+  }
+
   explicit SqsService(std::unique_ptr<SqsCore> core) : core_(std::move(core)) {
     auto& c = *core_;
     using Ctx = const RequestContext&;
@@ -204,6 +208,8 @@ class SqsService final : public api::TableService {
 };
 
 }  // namespace
+
+SqsDelivery* sqsDeliveryOf(api::Service& service) { return dynamic_cast<SqsDelivery*>(&service); }
 
 Result<std::unique_ptr<api::Service>> makeSqsService(store::Store& store, Scheduler& scheduler, const Clock& clock,
                                                      IdGenerator& ids, SqsOptions options) {

@@ -2,8 +2,11 @@
 // the wire format). See docs/services/sqs.md for what is implemented and its limitations.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+
+#include <boost/json/object.hpp>
 
 #include "api/service.h"
 #include "core/clock.h"
@@ -21,6 +24,29 @@ struct SqsOptions {
   // Message bodies kept in memory, service-wide; beyond it bodies are read from the store.
   int64_t bodyCacheBytes = 64LL * 1024 * 1024;
 };
+
+// A message an SNS topic sends into a queue.
+struct TopicDelivery {
+  std::string queueArn;
+  std::string topicArn;
+  std::string topicOwner;      // the topic's account
+  boost::json::object input;   // SendMessage's input: MessageBody, MessageAttributes, MessageGroupId...
+  TimePoint now;
+};
+
+// What the SNS service uses to deliver into queues.
+class SqsDelivery {
+ public:
+  virtual ~SqsDelivery() = default;
+  // Sends durably; `done` (any thread) after the message is stored and receivable. A queue of
+  // the topic's own account always accepts; another account's queue only where its policy
+  // allows the service principal sns.amazonaws.com with aws:SourceArn = the topic. Errors:
+  // QueueDoesNotExist, AccessDenied, or SendMessage's own (e.g. a FIFO queue needs a group id).
+  virtual void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done) = 0;
+};
+
+// The delivery side of a service made by makeSqsService (null for any other service).
+SqsDelivery* sqsDeliveryOf(api::Service& service);
 
 // Loads every queue and message index from the store (blocking: call at start). The store,
 // scheduler and clock must outlive the service.

@@ -96,6 +96,29 @@ CREATE TABLE sqs_move_tasks (
     Migration{5, "sqs trace header", R"sql(
 ALTER TABLE sqs_messages ADD COLUMN trace_header TEXT;
 )sql"},
+    Migration{6, "sns topics and subscriptions", R"sql(
+CREATE TABLE sns_topics (
+  arn        TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  tags       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE sns_subscriptions (
+  arn        TEXT PRIMARY KEY,
+  topic_arn  TEXT NOT NULL,
+  owner      TEXT NOT NULL,
+  protocol   TEXT NOT NULL,
+  endpoint   TEXT NOT NULL,
+  confirmed  INTEGER NOT NULL,
+  token      TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX sns_subscriptions_by_topic ON sns_subscriptions(topic_arn);
+)sql"},
 };
 
 }  // namespace

@@ -86,6 +86,21 @@ Result<QueueAddress> parseQueueUrl(std::string_view url) {
   return QueueAddress{std::string(account), std::string(name)};
 }
 
+Result<QueueArnParts> parseQueueArn(std::string_view arn) {
+  constexpr std::string_view kPrefix = "arn:aws:sqs:";
+  if (!arn.starts_with(kPrefix)) return noSuchQueue();
+  arn.remove_prefix(kPrefix.size());
+  const auto regionEnd = arn.find(':');
+  if (regionEnd == std::string_view::npos || regionEnd == 0) return noSuchQueue();
+  const auto rest = arn.substr(regionEnd + 1);
+  const auto accountEnd = rest.find(':');
+  if (accountEnd == std::string_view::npos) return noSuchQueue();
+  const auto account = rest.substr(0, accountEnd);
+  const auto name = rest.substr(accountEnd + 1);
+  if (!isAccountId(account) || !validateQueueName(name).ok()) return noSuchQueue();
+  return QueueArnParts{std::string(arn.substr(0, regionEnd)), std::string(account), std::string(name)};
+}
+
 std::string queueUrl(std::string_view base, std::string_view account, std::string_view name) {
   if (base.ends_with('/')) base.remove_suffix(1);
   return fmt::format("{}/{}/{}", base, account, name);

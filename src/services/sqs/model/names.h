@@ -30,6 +30,14 @@ struct QueueAddress {
 // (boto 2). Error QueueDoesNotExist if it is not of that shape.
 Result<QueueAddress> parseQueueUrl(std::string_view url);
 
+struct QueueArnParts {
+  std::string region;
+  std::string account;
+  std::string name;
+};
+// "arn:aws:sqs:<region>:<account>:<name>". Error QueueDoesNotExist if it is not of that shape.
+Result<QueueArnParts> parseQueueArn(std::string_view arn);
+
 // "<base>/<account>/<name>", where base is e.g. "http://127.0.0.1:4566".
 std::string queueUrl(std::string_view base, std::string_view account, std::string_view name);
 

@@ -1,0 +1,376 @@
+"""SNS through boto3 1.26, boto 2.49 (JSON answers) and the AWS CLI v2: topics, subscriptions,
+confirmation by link and by ConfirmSubscription, delivery to SQS (envelope and raw), HTTP
+(signed, retried) and mail (outbox and a real SMTP sink), filter policies, bad input."""
+import json
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+import integ
+from sns_helpers import (HttpEndpoint, SmtpSink, body_text, link_in, outbox_mails, queue_arn, receive_one,
+                         verify_signature, wait_for)
+
+
+@pytest.fixture(scope="module")
+def sns(server):
+    return integ.boto3_client(server, "sns")
+
+
+@pytest.fixture(scope="module")
+def sqs(server):
+    return integ.boto3_client(server, "sqs")
+
+
+@pytest.fixture
+def endpoint():
+    e = HttpEndpoint()
+    yield e
+    e.close()
+
+
+def new_queue(sqs, name, **attrs):
+    url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+    return url, queue_arn(sqs, url)
+
+
+def error(excinfo):
+    return excinfo.value.response["Error"]["Code"], excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+# --- topics ----------------------------------------------------------------------------------
+
+def test_topic_lifecycle(sns):
+    arn = sns.create_topic(Name="lifecycle", Attributes={"DisplayName": "Life"},
+                           Tags=[{"Key": "team", "Value": "a"}])["TopicArn"]
+    assert arn == "arn:aws:sns:us-east-1:000000000000:lifecycle"
+    assert sns.create_topic(Name="lifecycle")["TopicArn"] == arn  # idempotent
+    with pytest.raises(ClientError) as e:
+        sns.create_topic(Name="lifecycle", Attributes={"DisplayName": "Other"})
+    assert error(e) == ("InvalidParameter", 400)
+    attrs = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+    assert attrs["DisplayName"] == "Life" and attrs["Owner"] == "000000000000" and attrs["TopicArn"] == arn
+    assert attrs["SubscriptionsConfirmed"] == "0" and attrs["SubscriptionsPending"] == "0"
+    assert json.loads(attrs["Policy"])["Statement"][0]["Resource"] == arn
+    assert json.loads(attrs["EffectiveDeliveryPolicy"])["http"]["defaultHealthyRetryPolicy"]["numRetries"] == 3
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="Renamed")
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["DisplayName"] == "Renamed"
+    sns.tag_resource(ResourceArn=arn, Tags=[{"Key": "env", "Value": "dev"}])
+    sns.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert sns.list_tags_for_resource(ResourceArn=arn)["Tags"] == [{"Key": "env", "Value": "dev"}]
+    sns.delete_topic(TopicArn=arn)
+    with pytest.raises(ClientError) as e:
+        sns.get_topic_attributes(TopicArn=arn)
+    assert error(e) == ("NotFound", 404)
+    sns.delete_topic(TopicArn=arn)  # deleting a missing topic succeeds, as on AWS
+
+
+def test_list_topics_pages(sns):
+    made = {sns.create_topic(Name="page-%03d" % i)["TopicArn"] for i in range(105)}
+    seen, token, pages = set(), None, 0
+    while True:
+        r = sns.list_topics(**({"NextToken": token} if token else {}))
+        pages += 1
+        seen |= {t["TopicArn"] for t in r["Topics"]}
+        token = r.get("NextToken")
+        if not token:
+            break
+    assert made <= seen and pages >= 2
+    for arn in made:
+        sns.delete_topic(TopicArn=arn)
+
+
+def test_fifo_topic_rules(sns, sqs):
+    with pytest.raises(ClientError) as e:
+        sns.create_topic(Name="plain.fifo")
+    assert error(e)[0] == "InvalidParameter"
+    arn = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true", "ContentBasedDeduplication": "true"})["TopicArn"]
+    url, qarn = new_queue(sqs, "orders.fifo", FifoQueue="true")
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)
+    with pytest.raises(ClientError) as e:
+        sns.publish(TopicArn=arn, Message="no group")
+    assert error(e)[0] == "InvalidParameter"
+    seqs = [sns.publish(TopicArn=arn, Message="m%d" % i, MessageGroupId="g")["SequenceNumber"] for i in range(3)]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 3
+    got = [json.loads(receive_one(sqs, url)["Body"])["Message"] for _ in range(3)]
+    assert got == ["m0", "m1", "m2"]
+
+
+# --- SQS delivery ----------------------------------------------------------------------------
+
+def test_sqs_envelope_is_signed_and_complete(sns, sqs):
+    arn = sns.create_topic(Name="to-queue")["TopicArn"]
+    url, qarn = new_queue(sqs, "from-topic")
+    sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)["SubscriptionArn"]
+    assert sub.startswith(arn + ":")  # same account: confirmed at once
+    listed = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    assert listed == [{"SubscriptionArn": sub, "Owner": "000000000000", "Protocol": "sqs", "Endpoint": qarn,
+                       "TopicArn": arn}]
+    mid = sns.publish(TopicArn=arn, Message="snapshot done", Subject="Backup",
+                      MessageAttributes={"kind": {"DataType": "String", "StringValue": "snap"}})["MessageId"]
+    doc = json.loads(receive_one(sqs, url)["Body"])
+    assert doc["Type"] == "Notification" and doc["MessageId"] == mid and doc["TopicArn"] == arn
+    assert doc["Message"] == "snapshot done" and doc["Subject"] == "Backup"
+    assert doc["MessageAttributes"] == {"kind": {"Type": "String", "Value": "snap"}}
+    assert doc["SignatureVersion"] == "1" and "UnsubscribeURL" in doc and doc["Timestamp"].endswith("Z")
+    assert verify_signature(doc)
+    tampered = dict(doc, Message="something else")
+    assert not verify_signature(tampered)
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="SignatureVersion", AttributeValue="2")
+    sns.publish(TopicArn=arn, Message="v2")
+    doc = json.loads(receive_one(sqs, url)["Body"])
+    assert doc["SignatureVersion"] == "2" and verify_signature(doc)
+
+
+def test_raw_delivery_and_message_structure(sns, sqs):
+    arn = sns.create_topic(Name="raw")["TopicArn"]
+    url, qarn = new_queue(sqs, "raw-q")
+    sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn,
+                        Attributes={"RawMessageDelivery": "true"})["SubscriptionArn"]
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["RawMessageDelivery"] == "true"
+    sns.publish(TopicArn=arn, Message="plain", MessageAttributes={
+        "n": {"DataType": "Number", "StringValue": "42"}, "b": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}})
+    m = receive_one(sqs, url, MessageAttributeNames=["All"])
+    assert m["Body"] == "plain"
+    assert m["MessageAttributes"]["n"] == {"StringValue": "42", "DataType": "Number"}
+    assert m["MessageAttributes"]["b"]["BinaryValue"] == b"\x00\x01"
+    sns.publish(TopicArn=arn, MessageStructure="json", Message=json.dumps({"default": "d", "sqs": "for queues"}))
+    assert receive_one(sqs, url)["Body"] == "for queues"
+
+
+def test_filter_policies(sns, sqs):
+    arn = sns.create_topic(Name="filtered")["TopicArn"]
+    url_attr, qarn_attr = new_queue(sqs, "only-red")
+    url_body, qarn_body = new_queue(sqs, "only-big")
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn_attr,
+                  Attributes={"FilterPolicy": json.dumps({"color": ["red"]}), "RawMessageDelivery": "true"})
+    sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn_body, Attributes={
+        "FilterPolicy": json.dumps({"size": [{"numeric": [">", 10]}]}), "FilterPolicyScope": "MessageBody",
+        "RawMessageDelivery": "true"})["SubscriptionArn"]
+    for color in ("blue", "red"):
+        sns.publish(TopicArn=arn, Message=json.dumps({"size": 5}),
+                    MessageAttributes={"color": {"DataType": "String", "StringValue": color}})
+    sns.publish(TopicArn=arn, Message=json.dumps({"size": 50}))
+    assert json.loads(receive_one(sqs, url_attr)["Body"]) == {"size": 5}
+    assert json.loads(receive_one(sqs, url_body)["Body"]) == {"size": 50}
+    time.sleep(0.3)
+    assert not sqs.receive_message(QueueUrl=url_attr).get("Messages")
+    assert not sqs.receive_message(QueueUrl=url_body).get("Messages")
+    assert sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["FilterPolicyScope"] == "MessageBody"
+    with pytest.raises(ClientError) as e:
+        sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="FilterPolicy", AttributeValue="{not json")
+    assert error(e) == ("InvalidParameter", 400)
+
+
+def test_publish_batch(sns, sqs):
+    arn = sns.create_topic(Name="batch")["TopicArn"]
+    url, qarn = new_queue(sqs, "batch-q")
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn, Attributes={"RawMessageDelivery": "true"})
+    r = sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[
+        {"Id": "a", "Message": "one"}, {"Id": "b", "Message": "two"}, {"Id": "c", "Message": ""}])
+    assert sorted(s["Id"] for s in r["Successful"]) == ["a", "b"]
+    assert [(f["Id"], f["Code"], f["SenderFault"]) for f in r["Failed"]] == [("c", "InvalidParameter", True)]
+    bodies = sorted(receive_one(sqs, url)["Body"] for _ in range(2))
+    assert bodies == ["one", "two"]
+    with pytest.raises(ClientError) as e:
+        sns.publish_batch(TopicArn=arn, PublishBatchRequestEntries=[{"Id": "x", "Message": "1"}, {"Id": "x", "Message": "2"}])
+    assert error(e)[0] == "BatchEntryIdsNotDistinct"
+
+
+def test_unsubscribe_stops_delivery(sns, sqs):
+    arn = sns.create_topic(Name="unsub")["TopicArn"]
+    url, qarn = new_queue(sqs, "unsub-q")
+    sub = sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)["SubscriptionArn"]
+    sns.unsubscribe(SubscriptionArn=sub)
+    with pytest.raises(ClientError) as e:
+        sns.get_subscription_attributes(SubscriptionArn=sub)
+    assert error(e) == ("NotFound", 404)
+    assert sns.get_topic_attributes(TopicArn=arn)["Attributes"]["SubscriptionsDeleted"] == "1"
+    sns.publish(TopicArn=arn, Message="nobody")
+    time.sleep(0.3)
+    assert not sqs.receive_message(QueueUrl=url).get("Messages")
+
+
+# --- HTTP delivery ---------------------------------------------------------------------------
+
+def test_http_confirm_by_link_then_signed_notifications(sns, endpoint):
+    arn = sns.create_topic(Name="webhook")["TopicArn"]
+    assert sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)["SubscriptionArn"] == "pending confirmation"
+    headers, body, _ = endpoint.next()
+    doc = json.loads(body)
+    assert headers["x-amz-sns-message-type"] == "SubscriptionConfirmation"
+    assert headers["x-amz-sns-topic-arn"] == arn and headers["x-amz-sns-message-id"] == doc["MessageId"]
+    assert doc["Type"] == "SubscriptionConfirmation" and doc["TopicArn"] == arn and doc["Token"]
+    assert verify_signature(doc)
+    [pending] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    assert pending["SubscriptionArn"] == "PendingConfirmation"
+    status, _, answer = integ.http_get(doc["SubscribeURL"])  # unsigned, as a browser or SDK does
+    assert status == 200 and b"<SubscriptionArn>" in answer, answer
+    [confirmed] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    sub = confirmed["SubscriptionArn"]
+    assert sub.startswith(arn + ":")
+    mid = sns.publish(TopicArn=arn, Message="hello hook", Subject="Hi")["MessageId"]
+    headers, body, _ = endpoint.next()
+    doc = json.loads(body)
+    assert headers["x-amz-sns-message-type"] == "Notification" and headers["x-amz-sns-subscription-arn"] == sub
+    assert headers["content-type"].startswith("text/plain") and "Amazon Simple Notification Service Agent" in headers["user-agent"]
+    assert doc["MessageId"] == mid and doc["Message"] == "hello hook" and verify_signature(doc)
+    status, _, _ = integ.http_get(doc["UnsubscribeURL"])
+    assert status == 200
+    headers, body, _ = endpoint.next()
+    assert headers["x-amz-sns-message-type"] == "UnsubscribeConfirmation"
+    assert verify_signature(json.loads(body))
+    assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []
+
+
+def test_http_retries_with_the_same_message_id(sns, endpoint):
+    arn = sns.create_topic(Name="flaky")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)
+    doc = json.loads(endpoint.next()[1])
+    sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
+    [s] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 1, "maxDelayTarget": 1}}
+    sns.set_subscription_attributes(SubscriptionArn=s["SubscriptionArn"], AttributeName="DeliveryPolicy",
+                                    AttributeValue=json.dumps(policy))
+    endpoint.statuses = [500, 503]
+    mid = sns.publish(TopicArn=arn, Message="eventually")["MessageId"]
+    attempts = [endpoint.next(timeout=20) for _ in range(3)]
+    assert [a[2] for a in attempts] == [500, 503, 200]
+    assert {json.loads(a[1])["MessageId"] for a in attempts} == {mid}
+    assert {a[0]["x-amz-sns-message-id"] for a in attempts} == {mid}
+
+
+# --- mail ------------------------------------------------------------------------------------
+
+def test_email_through_the_outbox(server, sns):
+    arn = sns.create_topic(Name="mail-outbox", Attributes={"DisplayName": "Ops"})["TopicArn"]
+    assert sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="ops@example.com")["SubscriptionArn"] == "pending confirmation"
+    mails = wait_for(lambda: [m for _, m in outbox_mails(server) if m["To"] == "ops@example.com"])
+    assert mails and mails[0]["Subject"] == "AWS Notification - Subscription Confirmation"
+    status, _, _ = integ.http_get(link_in(body_text(mails[0]), "ConfirmSubscription"))
+    assert status == 200
+    [s] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    assert s["SubscriptionArn"] != "PendingConfirmation"
+    sns.publish(TopicArn=arn, Message="the snapshot completed", Subject="Snapshot completed")
+    notes = wait_for(lambda: [m for _, m in outbox_mails(server)
+                              if m["To"] == "ops@example.com" and m["Subject"] == "Snapshot completed"])
+    assert notes and "the snapshot completed" in body_text(notes[0])
+    status, _, _ = integ.http_get(link_in(body_text(notes[0]), "Unsubscribe"))
+    assert status == 200
+    assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []
+
+
+def test_email_json_through_a_real_smtp_relay(factory):
+    sink = SmtpSink()
+    try:
+        srv = factory.start(["--smtp", sink.url, "--mail-from", "sns@overcast.test"])
+        sns = integ.boto3_client(srv, "sns")
+        arn = sns.create_topic(Name="relay")["TopicArn"]
+        sns.subscribe(TopicArn=arn, Protocol="email-json", Endpoint="dev@example.org")
+        sender, rcpts, msg = sink.next()
+        assert sender == "sns@overcast.test" and rcpts == ["dev@example.org"]
+        doc = json.loads(body_text(msg))
+        assert doc["Type"] == "SubscriptionConfirmation" and verify_signature(doc)
+        sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
+        sns.publish(TopicArn=arn, Message="via smtp")
+        _, _, msg = sink.next()
+        doc = json.loads(body_text(msg))
+        assert doc["Type"] == "Notification" and doc["Message"] == "via smtp" and verify_signature(doc)
+        assert outbox_mails(srv) == []  # with a relay nothing is left in the outbox
+    finally:
+        sink.close()
+
+
+# --- clients: boto 2 (JSON answers) and the AWS CLI v2 ------------------------------------------
+
+def test_boto2_uses_json_answers(server, sqs):
+    import boto.sns
+    from boto.regioninfo import RegionInfo
+    c = boto.sns.SNSConnection(aws_access_key_id=integ.KEY, aws_secret_access_key=integ.SECRET, is_secure=False,
+                               port=server.port, region=RegionInfo(name="us-east-1", endpoint="127.0.0.1"))
+    arn = c.create_topic("boto2-topic")["CreateTopicResponse"]["CreateTopicResult"]["TopicArn"]
+    topics = c.get_all_topics()["ListTopicsResponse"]["ListTopicsResult"]["Topics"]
+    assert {"TopicArn": arn} in topics
+    url, qarn = new_queue(sqs, "boto2-q")
+    c.subscribe(arn, "sqs", qarn)
+    c.publish(topic=arn, message="from boto 2", subject="b2")
+    doc = json.loads(receive_one(sqs, url)["Body"])
+    assert doc["Message"] == "from boto 2" and doc["Subject"] == "b2"
+    subs = c.get_all_subscriptions_by_topic(arn)["ListSubscriptionsByTopicResponse"]["ListSubscriptionsByTopicResult"]
+    assert subs["Subscriptions"][0]["Endpoint"] == qarn
+    c.delete_topic(arn)
+
+
+def test_aws_cli_v2(server, sqs):
+    arn = integ.aws_ok(server, "sns", "create-topic", "--name", "cli-topic")["TopicArn"]
+    url, qarn = new_queue(sqs, "cli-q")
+    integ.aws_ok(server, "sns", "subscribe", "--topic-arn", arn, "--protocol", "sqs", "--notification-endpoint", qarn)
+    mid = integ.aws_ok(server, "sns", "publish", "--topic-arn", arn, "--message", "from the cli")["MessageId"]
+    doc = json.loads(receive_one(sqs, url)["Body"])
+    assert doc["MessageId"] == mid
+    listed = integ.aws_ok(server, "sns", "list-subscriptions")["Subscriptions"]
+    assert any(s["TopicArn"] == arn for s in listed)
+
+
+# --- bad input and other accounts ------------------------------------------------------------
+
+def test_bad_input(sns, sqs):
+    arn = sns.create_topic(Name="strict")["TopicArn"]
+    cases = [
+        (lambda: sns.create_topic(Name="bad name!"), "InvalidParameter"),
+        (lambda: sns.get_topic_attributes(TopicArn="not-an-arn"), "InvalidParameter"),
+        (lambda: sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="no-at-sign"), "InvalidParameter"),
+        (lambda: sns.subscribe(TopicArn=arn, Protocol="https", Endpoint="http://insecure.example/"), "InvalidParameter"),
+        (lambda: sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:000000000000:q",
+                               Attributes={"FilterPolicy": "{oops"}), "InvalidParameter"),
+        (lambda: sns.subscribe(TopicArn=arn, Protocol="carrier-pigeon", Endpoint="x"), "InvalidParameter"),
+        (lambda: sns.publish(TopicArn=arn, Message="x" * (256 * 1024 + 1)), "InvalidParameter"),
+        (lambda: sns.publish(TopicArn=arn, Message="x", Subject="two\nlines"), "InvalidParameter"),
+        (lambda: sns.publish(TopicArn=arn, Message=json.dumps({"sqs": "no default"}), MessageStructure="json"), "InvalidParameter"),
+        (lambda: sns.publish(TopicArn=arn, Message="x", MessageDeduplicationId="d"), "InvalidParameter"),
+        (lambda: sns.publish(TopicArn=arn + "-missing", Message="x"), "NotFound"),
+        (lambda: sns.set_topic_attributes(TopicArn=arn, AttributeName="NoSuchThing", AttributeValue="1"), "InvalidParameter"),
+        (lambda: sns.confirm_subscription(TopicArn=arn, Token="not-a-token"), "InvalidParameter"),
+        (lambda: sns.unsubscribe(SubscriptionArn=arn + ":00000000-0000-0000-0000-000000000000"), "NotFound"),
+    ]
+    for call, code in cases:
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error(e)[0] == code, (code, e.value.response)
+    assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []  # nothing stored
+
+
+def test_another_accounts_topic_needs_permission(server, sns):
+    arn = sns.create_topic(Name="private")["TopicArn"]
+    _, key, secret = integ.new_account_and_key(server)
+    other = integ.boto3_client(server, "sns", key=key, secret=secret)
+    for call in (lambda: other.publish(TopicArn=arn, Message="x"), lambda: other.get_topic_attributes(TopicArn=arn),
+                 lambda: other.subscribe(TopicArn=arn, Protocol="email", Endpoint="a@b.c")):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error(e) == ("AuthorizationError", 403)
+    assert other.list_topics()["Topics"] == []
+
+
+def test_deliveries_survive_kill9(factory, endpoint):
+    srv = factory.start()
+    sns = integ.boto3_client(srv, "sns")
+    arn = sns.create_topic(Name="durable")["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)
+    doc = json.loads(endpoint.next()[1])
+    sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
+    [s] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    policy = {"healthyRetryPolicy": {"numRetries": 5, "minDelayTarget": 2, "maxDelayTarget": 2}}
+    sns.set_subscription_attributes(SubscriptionArn=s["SubscriptionArn"], AttributeName="DeliveryPolicy",
+                                    AttributeValue=json.dumps(policy))
+    endpoint.statuses = [500]  # the first attempt fails; the retry is due 2 s later
+    mids = [sns.publish(TopicArn=arn, Message="m%d" % i)["MessageId"] for i in range(5)]
+    time.sleep(0.2)
+    srv = factory.restart(srv, kill9=True)
+    got = set()
+    deadline = time.time() + 30
+    while set(mids) - got and time.time() < deadline:
+        headers, body, status = endpoint.next(timeout=30)
+        if status == 200:
+            got.add(json.loads(body)["MessageId"])
+    assert set(mids) <= got
