@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
       ->envname("OVERCAST_SNS_CA_BUNDLE");
 
   overcast::admin::AdminCliOptions adminOptions;
-  auto* admin = app.add_subcommand("admin", "Manage accounts and access keys");
+  auto* admin = app.add_subcommand("admin", "Manage accounts and access keys; list the mail outbox");
   overcast::admin::addAdminCommands(*admin, adminOptions);
 
   CLI11_PARSE(app, argc, argv);

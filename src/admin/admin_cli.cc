@@ -1,6 +1,7 @@
 #include "admin/admin_cli.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <cstdlib>
 
 #include <boost/json.hpp>
@@ -10,6 +11,8 @@
 #include "core/clock.h"
 #include "core/id_generator.h"
 #include "server/admin_api.h"
+#include "services/sns/delivery/mailer.h"
+#include "services/sns/model/message_signing.h"
 #include "server/local_admin.h"
 #include "store/data_dir.h"
 #include "store/sqlite/sqlite_store.h"
@@ -84,9 +87,37 @@ void addAdminCommands(CLI::App& admin, AdminCliOptions& o) {
   createKey->add_flag("--admin", o.admin, "The key may also call the admin API");
   sub("list-keys", "List access keys (secrets are not shown)")->add_option("--account-id", o.accountId, "Only this account");
   sub("delete-key", "Delete an access key")->add_option("--access-key-id", o.targetAccessKeyId, "The key")->required();
+  sub("mail", "List the SNS mails written to <data>/mail (when no --smtp relay is set)");
 }
 
+namespace {
+
+// `admin mail`: the outbox is plain files, readable whether or not a server runs.
+int listMail(const AdminCliOptions& o) {
+  if (!o.endpoint.empty()) {
+    std::fprintf(stderr, "overcast admin mail: reads the data directory; use --data, not --endpoint\n");
+    return 1;
+  }
+  const auto dir = std::filesystem::path(o.dataDir) / "mail";
+  auto mails = sns::Mailer::listOutbox(dir);
+  if (!mails) {
+    std::fprintf(stderr, "overcast admin mail: %s\n", mails.error().message().c_str());
+    return 1;
+  }
+  json::array list;
+  for (const auto& m : *mails)
+    list.push_back(json::object{{"File", (dir / m.fileName).string()},
+                                {"To", m.to},
+                                {"Subject", m.subject},
+                                {"Time", sns::formatTimestamp(m.time)}});
+  std::printf("%s\n", json::serialize(json::object{{"Mails", std::move(list)}}).c_str());
+  return 0;
+}
+
+}  // namespace
+
 int runAdminCommand(const AdminCliOptions& o) {
+  if (o.command == "mail") return listMail(o);
   json::object request = requestFor(o);
   Result<json::object> result = Error(ErrorCode::InternalFailure, "no command");
   if (!o.endpoint.empty()) {

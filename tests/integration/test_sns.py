@@ -255,6 +255,10 @@ def test_email_through_the_outbox(server, sns):
     notes = wait_for(lambda: [m for _, m in outbox_mails(server)
                               if m["To"] == "ops@example.com" and m["Subject"] == "Snapshot completed"])
     assert notes and "the snapshot completed" in body_text(notes[0])
+    listed = integ.admin_ok("mail", data=server.data_dir)["Mails"]  # `overcast admin mail`
+    assert {"To": "ops@example.com", "Subject": "Snapshot completed"}.items() <= \
+        next(m for m in listed if m["Subject"] == "Snapshot completed").items()
+    assert all(m["File"].endswith(".eml") and m["Time"].endswith("Z") for m in listed)
     status, _, _ = integ.http_get(link_in(body_text(notes[0]), "Unsubscribe"))
     assert status == 200
     assert sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"] == []

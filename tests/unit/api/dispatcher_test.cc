@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include "auth/sigv4.h"
 #include "fakes/fake_clock.h"
 #include "services/ec2/ec2_service.h"
@@ -131,6 +133,57 @@ TEST_F(DispatcherTest, BodyTooLargeIsAProtocolError) {
   EXPECT_EQ(out->status, 413);
   EXPECT_TRUE(out->closeConnection);
   EXPECT_NE(out->body.find("RequestEntityTooLarge"), std::string::npos) << out->body;
+}
+
+}  // namespace
+}  // namespace overcast::api
+
+namespace overcast::api {
+namespace {
+
+// An "sns" service that opens ConfirmSubscription to unsigned links, as SNS's does.
+class LinkService final : public TableService {
+ public:
+  LinkService() {
+    addSync("ConfirmSubscription", [this](const RequestContext& ctx, const boost::json::object&) -> Result<Output> {
+      lastAccount = ctx.accountId;
+      return Output{{"SubscriptionArn", "arn:aws:sns:us-east-1:000000000000:t:1"}};
+    });
+    addSync("CreateTopic", [](const RequestContext&, const boost::json::object& in) -> Result<Output> {
+      return Output{{"TopicArn", "arn:aws:sns:us-east-1:000000000000:" + std::string(in.at("Name").as_string())}};
+    });
+  }
+  std::string_view name() const override { return "sns"; }
+  bool allowsAnonymous(std::string_view action) const override { return action == "ConfirmSubscription"; }
+  std::string lastAccount = "unset";
+};
+
+TEST_F(DispatcherTest, OnlyActionsOpenToLinksTakeUnsignedRequests) {
+  auto service = std::make_unique<LinkService>();
+  LinkService* links = service.get();
+  dispatcher_.addService(std::move(service));
+  HttpRequest get;
+  get.method = "GET";
+  get.target = "/?Action=ConfirmSubscription&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A000000000000%3At&Token=abc";
+  get.headers.push_back({"Host", "127.0.0.1:4566"});
+  auto confirmed = send(get);
+  EXPECT_EQ(confirmed.status, 200) << confirmed.body;
+  EXPECT_EQ(links->lastAccount, "");  // anonymous
+  HttpRequest create = get;
+  create.target = "/?Action=CreateTopic&Name=t";
+  auto refused = send(create);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("MissingAuthenticationToken"), std::string::npos) << refused.body;
+}
+
+TEST_F(DispatcherTest, SnsAnswersJsonWhenAskedWithContentTypeJson) {
+  dispatcher_.addService(std::make_unique<LinkService>());
+  auto resp = send(signedPost("Action=CreateTopic&Name=t&ContentType=JSON&Version=2010-03-31", "sns"));
+  EXPECT_EQ(resp.status, 200) << resp.body;
+  EXPECT_EQ(boost::json::parse(resp.body).at("CreateTopicResponse").at("CreateTopicResult").at("TopicArn"),
+            "arn:aws:sns:us-east-1:000000000000:t");
+  auto xml = send(signedPost("Action=CreateTopic&Name=t&Version=2010-03-31", "sns"));
+  EXPECT_NE(xml.body.find("<TopicArn>arn:aws:sns:us-east-1:000000000000:t</TopicArn>"), std::string::npos) << xml.body;
 }
 
 }  // namespace

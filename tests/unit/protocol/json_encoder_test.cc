@@ -36,6 +36,14 @@ TEST(JsonEncoder, ConsumingOverloadShapesInPlaceLikeTheCopyingOne) {
   EXPECT_EQ(json::parse(moved.body), json::parse(R"({"Messages":[{"MessageId":"m1","Body":"hi"}]})"));
 }
 
+TEST(QueryJsonEncoder, WrapsTheResultAsBoto2ExpectsFromSns) {
+  HttpResponse r = encodeQueryJson(op("sns", "CreateTopic"), obj(R"({"TopicArn":"arn:aws:sns:us-east-1:0:t"})"), "req-1");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(header(r, "Content-Type"), "application/json");
+  EXPECT_EQ(json::parse(r.body), json::parse(R"({"CreateTopicResponse":{"CreateTopicResult":
+      {"TopicArn":"arn:aws:sns:us-east-1:0:t"},"ResponseMetadata":{"RequestId":"req-1"}}})"));
+}
+
 TEST(JsonEncoder, NoOutputShapeIsEmptyObject) {
   HttpResponse r =
       encodeOutput(model("sqs"), op("sqs", "DeleteMessage"), Protocol::Json, {}, "req-1");
