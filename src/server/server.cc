@@ -192,6 +192,7 @@ int runServer(const ServerConfig& config) {
     auto tlsBound = httpServer.listen(config.tlsListen, *ctx);
     if (!tlsBound) return fail(tlsBound.error().message());
     info.tlsEndpoint = urlOf("https", *tlsBound);
+    snsHandle->setTlsBaseUrl(info.tlsEndpoint);
   }
 
   if (auto w = writeLocalAdmin(root, {info.endpoint, localAdmin.accessKeyId, localAdmin.secretAccessKey,

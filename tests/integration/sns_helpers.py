@@ -87,6 +87,24 @@ class HttpEndpoint:
         self.thread.join(timeout=10)
 
 
+class HttpsEndpoint(HttpEndpoint):
+    """The same endpoint over TLS with a self-signed certificate for 127.0.0.1 (made with the
+    openssl command line); `ca_file` is that certificate, for --sns-ca-bundle."""
+
+    def __init__(self, workdir):
+        import ssl
+        super().__init__()
+        self.ca_file = os.path.join(workdir, "endpoint-cert.pem")
+        key = os.path.join(workdir, "endpoint-key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key,
+                        "-out", self.ca_file], check=True, capture_output=True, timeout=60)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(self.ca_file, key)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = "https://127.0.0.1:%d/hook" % self.port
+
+
 class SmtpSink:
     """aiosmtpd on loopback (Debian's python3-aiosmtpd), keeping every mail."""
 

@@ -2,13 +2,14 @@
 confirmation by link and by ConfirmSubscription, delivery to SQS (envelope and raw), HTTP
 (signed, retried) and mail (outbox and a real SMTP sink), filter policies, bad input."""
 import json
+import queue
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
 import integ
-from sns_helpers import (HttpEndpoint, SmtpSink, body_text, link_in, outbox_mails, queue_arn, receive_one,
+from sns_helpers import (HttpEndpoint, HttpsEndpoint, SmtpSink, body_text, link_in, outbox_mails, queue_arn, receive_one,
                          verify_signature, wait_for)
 
 
@@ -32,6 +33,17 @@ def endpoint():
 def new_queue(sqs, name, **attrs):
     url = sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
     return url, queue_arn(sqs, url)
+
+
+def http_subscription(sns, arn, endpoint, retries, delay):
+    """Subscribes the endpoint, confirms it with ConfirmSubscription, and gives it a retry policy
+    of `retries` retries `delay` seconds apart; returns the subscription ARN."""
+    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)
+    doc = json.loads(endpoint.next()[1])
+    sub = sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])["SubscriptionArn"]
+    policy = {"healthyRetryPolicy": {"numRetries": retries, "minDelayTarget": delay, "maxDelayTarget": delay}}
+    sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="DeliveryPolicy", AttributeValue=json.dumps(policy))
+    return sub
 
 
 def error(excinfo):
@@ -225,13 +237,7 @@ def test_http_confirm_by_link_then_signed_notifications(sns, endpoint):
 
 def test_http_retries_with_the_same_message_id(sns, endpoint):
     arn = sns.create_topic(Name="flaky")["TopicArn"]
-    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)
-    doc = json.loads(endpoint.next()[1])
-    sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
-    [s] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
-    policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 1, "maxDelayTarget": 1}}
-    sns.set_subscription_attributes(SubscriptionArn=s["SubscriptionArn"], AttributeName="DeliveryPolicy",
-                                    AttributeValue=json.dumps(policy))
+    http_subscription(sns, arn, endpoint, retries=2, delay=1)
     endpoint.statuses = [500, 503]
     mid = sns.publish(TopicArn=arn, Message="eventually")["MessageId"]
     attempts = [endpoint.next(timeout=20) for _ in range(3)]
@@ -360,13 +366,7 @@ def test_deliveries_survive_kill9(factory, endpoint):
     srv = factory.start()
     sns = integ.boto3_client(srv, "sns")
     arn = sns.create_topic(Name="durable")["TopicArn"]
-    sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint.url)
-    doc = json.loads(endpoint.next()[1])
-    sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
-    [s] = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
-    policy = {"healthyRetryPolicy": {"numRetries": 5, "minDelayTarget": 2, "maxDelayTarget": 2}}
-    sns.set_subscription_attributes(SubscriptionArn=s["SubscriptionArn"], AttributeName="DeliveryPolicy",
-                                    AttributeValue=json.dumps(policy))
+    http_subscription(sns, arn, endpoint, retries=5, delay=2)
     endpoint.statuses = [500]  # the first attempt fails; the retry is due 2 s later
     mids = [sns.publish(TopicArn=arn, Message="m%d" % i)["MessageId"] for i in range(5)]
     time.sleep(0.2)
@@ -378,3 +378,78 @@ def test_deliveries_survive_kill9(factory, endpoint):
         if status == 200:
             got.add(json.loads(body)["MessageId"])
     assert set(mids) <= got
+
+
+def test_dead_letter_queue_after_the_last_retry(sns, sqs, endpoint):
+    arn = sns.create_topic(Name="to-dlq")["TopicArn"]
+    dlq_url, dlq_arn = new_queue(sqs, "sns-dlq")
+    sub = http_subscription(sns, arn, endpoint, retries=1, delay=1)
+    sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RedrivePolicy",
+                                    AttributeValue=json.dumps({"deadLetterTargetArn": dlq_arn}))
+    endpoint.statuses = [500, 500]
+    mid = sns.publish(TopicArn=arn, Message="undeliverable")["MessageId"]
+    assert [endpoint.next(timeout=20)[2] for _ in range(2)] == [500, 500]
+    r = sqs.receive_message(QueueUrl=dlq_url, WaitTimeSeconds=10)
+    doc = json.loads(r["Messages"][0]["Body"])
+    assert doc["MessageId"] == mid and doc["Message"] == "undeliverable"
+
+
+def test_another_accounts_queue_confirms_through_the_queue(server, sns, sqs):
+    arn = sns.create_topic(Name="shared")["TopicArn"]
+    acct, key, secret = integ.new_account_and_key(server)
+    other_sns = integ.boto3_client(server, "sns", key=key, secret=secret)
+    other_sqs = integ.boto3_client(server, "sqs", key=key, secret=secret)
+    url, qarn = new_queue(other_sqs, "inbox")
+    # The topic lets the other account subscribe; the queue lets this topic send.
+    sns.set_topic_attributes(TopicArn=arn, AttributeName="Policy", AttributeValue=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": acct},
+                                                 "Action": ["sns:Subscribe"], "Resource": arn}]}))
+    assert other_sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)["SubscriptionArn"] == "pending confirmation"
+    sns.publish(TopicArn=arn, Message="not yet")  # pending: not delivered
+    time.sleep(0.5)
+    assert not other_sqs.receive_message(QueueUrl=url).get("Messages")  # no policy on the queue yet
+    other_sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+                                                 "Action": "sqs:SendMessage", "Resource": qarn,
+                                                 "Condition": {"ArnEquals": {"aws:SourceArn": arn}}}]})})
+    doc = json.loads(receive_one(other_sqs, url)["Body"])  # the confirmation job retries until allowed
+    assert doc["Type"] == "SubscriptionConfirmation" and verify_signature(doc)
+    other_sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
+    sns.publish(TopicArn=arn, Message="now")
+    assert json.loads(receive_one(other_sqs, url)["Body"])["Message"] == "now"
+
+
+def test_https_delivery_verifies_certificates(factory, tmp_path):
+    endpoint = HttpsEndpoint(str(tmp_path))
+    try:
+        for trusted in (False, True):
+            srv = factory.start(["--sns-ca-bundle", endpoint.ca_file] if trusted else [])
+            sns = integ.boto3_client(srv, "sns")
+            arn = sns.create_topic(Name="secure")["TopicArn"]
+            sns.subscribe(TopicArn=arn, Protocol="https", Endpoint=endpoint.url)
+            if not trusted:  # a self-signed endpoint gets nothing without --sns-ca-bundle
+                with pytest.raises(queue.Empty):
+                    endpoint.next(timeout=3)
+            else:
+                headers, body, _ = endpoint.next()
+                assert headers["x-amz-sns-message-type"] == "SubscriptionConfirmation"
+            srv.stop()
+    finally:
+        endpoint.close()
+
+
+def test_signing_certificate_is_served_over_the_tls_listener(factory, sqs):
+    srv = factory.start(["--tls-listen", "127.0.0.1:0"], tls=True)
+    sns = integ.boto3_client(srv, "sns")
+    sqs = integ.boto3_client(srv, "sqs")
+    arn = sns.create_topic(Name="tls-cert")["TopicArn"]
+    url, qarn = new_queue(sqs, "tls-cert-q")
+    sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)
+    sns.publish(TopicArn=arn, Message="over https")
+    doc = json.loads(receive_one(sqs, url)["Body"])
+    assert doc["SigningCertURL"].startswith(srv.https_url + "/SimpleNotificationService-")
+    import ssl
+    import urllib.request
+    pem = urllib.request.urlopen(doc["SigningCertURL"], context=ssl.create_default_context(cafile=srv.ca_path),
+                                 timeout=10).read()
+    assert b"BEGIN CERTIFICATE" in pem

@@ -174,7 +174,7 @@ class DocumentMaker {
     m_.subject = p.subject;
     m_.timestamp = formatTimestamp(ctx.now);
     m_.signatureVersion = topic.attribute("SignatureVersion") == "2" ? SignatureVersion::V2 : SignatureVersion::V1;
-    m_.signingCertUrl = fmt::format("{}/{}", base_, core.identity().certificateFileName());
+    m_.signingCertUrl = core.signingCertUrl(ctx);
     for (const auto& [name, a] : p.attributes)
       m_.messageAttributes[name] = SnsMessageAttribute{a.dataType, a.value};
   }

@@ -70,6 +70,11 @@ class SnsCore {
   Result<TopicPtr> authorizedTopic(const RequestContext& ctx, std::string_view arn, std::string_view action) const;
   // "<scheme>://<host>" for URLs in messages (SubscribeURL, UnsubscribeURL, SigningCertURL).
   std::string baseUrl(const RequestContext& ctx) const;
+  // Where the signing certificate is served: over the HTTPS listener when there is one (SDK
+  // validators want https), else like baseUrl().
+  std::string signingCertUrl(const RequestContext& ctx) const;
+  // The HTTPS listener's "https://host:port" (set once at start, before requests).
+  void setTlsBaseUrl(std::string url) { tlsBaseUrl_ = std::move(url); }
   // Enqueues a delivery job (payload JSON) in `txn`.
   Result<void> enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now);
   // Signs a message with the topic's SignatureVersion and returns its JSON document.
@@ -98,6 +103,7 @@ class SnsCore {
   const SnsOptions options_;
   TopicRegistry registry_;
   std::function<void()> wakeJobs_;
+  std::string tlsBaseUrl_;
   std::atomic<int64_t> sequence_{0};
   HttpPoster poster_;
   Mailer mailer_;

@@ -90,6 +90,12 @@ std::string SnsCore::baseUrl(const RequestContext& ctx) const {
   return fmt::format("{}://{}", ctx.tls ? "https" : "http", host.empty() ? "localhost" : host);
 }
 
+std::string SnsCore::signingCertUrl(const RequestContext& ctx) const {
+  std::string base = baseUrl(ctx);
+  if (!tlsBaseUrl_.empty()) base = options_.urlHost.empty() ? tlsBaseUrl_ : "https://" + options_.urlHost;
+  return fmt::format("{}/{}", base, identity_.certificateFileName());
+}
+
 Result<void> SnsCore::enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now) {
   payload["subscription"] = s.arn;
   payload["protocol"] = std::string(toString(s.protocol));
@@ -148,6 +154,7 @@ class SnsService final : public api::TableService, public SnsHandle {
 
   jobs::JobOutcome runDelivery(const jobs::Job& job) override { return core_->runDelivery(job); }
   void setJobWaker(std::function<void()> wake) override { core_->setJobWaker(std::move(wake)); }
+  void setTlsBaseUrl(std::string url) override { core_->setTlsBaseUrl(std::move(url)); }
   const std::string& certificateFileName() const override { return core_->identity().certificateFileName(); }
   const std::string& certificatePem() const override { return core_->identity().certificatePem(); }
 

@@ -35,6 +35,9 @@ class SnsHandle {
   // The job handler for delivery jobs (register it with a WorkerPool).
   virtual jobs::JobOutcome runDelivery(const jobs::Job& job) = 0;
   virtual void setJobWaker(std::function<void()> wake) = 0;
+  // The HTTPS listener ("https://host:port"), if any: SigningCertURL then points there. Call
+  // before serving requests.
+  virtual void setTlsBaseUrl(std::string url) = 0;
   // The signing certificate: its file name (served at "/<name>") and PEM text.
   virtual const std::string& certificateFileName() const = 0;
   virtual const std::string& certificatePem() const = 0;

@@ -64,7 +64,7 @@ Result<json::object> SnsCore::confirmationPayload(const RequestContext& ctx, con
   m.token = s.token;
   m.timestamp = formatTimestamp(ctx.now);
   m.subscribeUrl = fmt::format("{}/?Action=ConfirmSubscription&TopicArn={}&Token={}", base, queryEncode(topic.arn), queryEncode(s.token));
-  m.signingCertUrl = fmt::format("{}/{}", base, identity_.certificateFileName());
+  m.signingCertUrl = signingCertUrl(ctx);
   if (type == SnsMessageType::SubscriptionConfirmation)
     m.message = fmt::format("You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the "
                             "SubscribeURL included in this message.", topic.arn);
