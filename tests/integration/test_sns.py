@@ -352,7 +352,7 @@ def test_bad_input(sns, sqs):
 
 def test_another_accounts_topic_needs_permission(server, sns):
     arn = sns.create_topic(Name="private")["TopicArn"]
-    _, key, secret = integ.new_account_and_key(server)
+    acct, key, secret = integ.new_account_and_key(server)
     other = integ.boto3_client(server, "sns", key=key, secret=secret)
     for call in (lambda: other.publish(TopicArn=arn, Message="x"), lambda: other.get_topic_attributes(TopicArn=arn),
                  lambda: other.subscribe(TopicArn=arn, Protocol="email", Endpoint="a@b.c")):
@@ -360,6 +360,18 @@ def test_another_accounts_topic_needs_permission(server, sns):
             call()
         assert error(e) == ("AuthorizationError", 403)
     assert other.list_topics()["Topics"] == []
+    sns.add_permission(TopicArn=arn, Label="let-them-publish", AWSAccountId=[acct], ActionName=["Publish"])
+    assert other.publish(TopicArn=arn, Message="allowed now")["MessageId"]
+    with pytest.raises(ClientError) as e:
+        other.get_topic_attributes(TopicArn=arn)  # only Publish was granted
+    assert error(e) == ("AuthorizationError", 403)
+    with pytest.raises(ClientError) as e:
+        sns.add_permission(TopicArn=arn, Label="let-them-publish", AWSAccountId=[acct], ActionName=["Publish"])
+    assert error(e) == ("InvalidParameter", 400)
+    sns.remove_permission(TopicArn=arn, Label="let-them-publish")
+    with pytest.raises(ClientError) as e:
+        other.publish(TopicArn=arn, Message="revoked")
+    assert error(e) == ("AuthorizationError", 403)
 
 
 def test_deliveries_survive_kill9(factory, endpoint):

@@ -43,6 +43,8 @@ class SnsCore {
   void tagResource(const RequestContext& ctx, const json::object& in, Reply reply);
   void untagResource(const RequestContext& ctx, const json::object& in, Reply reply);
   Result<Output> listTagsForResource(const RequestContext& ctx, const json::object& in);
+  void addPermission(const RequestContext& ctx, const json::object& in, Reply reply);
+  void removePermission(const RequestContext& ctx, const json::object& in, Reply reply);
 
   // Subscriptions (subscription_actions.cc)
   void subscribe(const RequestContext& ctx, const json::object& in, Reply reply);

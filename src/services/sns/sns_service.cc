@@ -134,6 +134,8 @@ class SnsService final : public api::TableService, public SnsHandle {
     add("TagResource", [&c](Ctx ctx, In in, Reply r) { c.tagResource(ctx, in, std::move(r)); });
     add("UntagResource", [&c](Ctx ctx, In in, Reply r) { c.untagResource(ctx, in, std::move(r)); });
     addSync("ListTagsForResource", [&c](Ctx ctx, const In& in) { return c.listTagsForResource(ctx, in); });
+    add("AddPermission", [&c](Ctx ctx, In in, Reply r) { c.addPermission(ctx, in, std::move(r)); });
+    add("RemovePermission", [&c](Ctx ctx, In in, Reply r) { c.removePermission(ctx, in, std::move(r)); });
     add("Subscribe", [&c](Ctx ctx, In in, Reply r) { c.subscribe(ctx, in, std::move(r)); });
     add("ConfirmSubscription", [&c](Ctx ctx, In in, Reply r) { c.confirmSubscription(ctx, in, std::move(r)); });
     add("Unsubscribe", [&c](Ctx ctx, In in, Reply r) { c.unsubscribe(ctx, in, std::move(r)); });

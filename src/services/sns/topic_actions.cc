@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "services/sns/sns_core.h"
+#include "services/sqs/model/policy.h"
 #include "services/sns/sns_store.h"
 
 namespace overcast::sns {
@@ -124,6 +125,62 @@ void SnsCore::setTopicAttributes(const RequestContext& ctx, const json::object& 
   auto updated = std::make_shared<Topic>(**topic);
   if (value.empty() && (name == "Policy" || name == "DeliveryPolicy")) updated->attributes.erase(name);
   else updated->attributes[name] = value;
+  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
+               [this, updated, reply = std::move(reply)](Result<void> done) {
+                 if (!done) return reply(done.error());
+                 registry_.putTopic(updated);
+                 reply(Output{});
+               });
+}
+
+namespace {
+
+std::vector<std::string> stringsOf(const json::object& in, std::string_view name) {
+  std::vector<std::string> out;
+  if (auto* v = in.if_contains(name); v && v->is_array())
+    for (const auto& item : v->get_array())
+      if (item.is_string()) out.emplace_back(item.get_string());
+  return out;
+}
+
+// The policy statements of AddPermission are SQS's, with SNS actions; SNS calls its errors
+// InvalidParameter.
+Result<std::string> asSnsError(Result<std::string> r) {
+  if (r) return r;
+  return Error(ErrorCode::InvalidParameter, fmt::format("Invalid parameter: {}", r.error().message()));
+}
+
+}  // namespace
+
+void SnsCore::addPermission(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto topic = authorizedTopic(ctx, stringOf(in, "TopicArn"), "AddPermission");
+  if (!topic) return reply(topic.error());
+  const Topic& t = **topic;
+  const auto accounts = stringsOf(in, "AWSAccountId");
+  const auto actions = stringsOf(in, "ActionName");
+  if (accounts.empty() || actions.empty()) return reply(invalid("AWSAccountId and ActionName must not be empty"));
+  const std::string current = t.attributes.count("Policy") ? t.attribute("Policy") : defaultTopicPolicy(t.arn, t.account);
+  auto policy = asSnsError(sqs::addPermission(current, t.arn, stringOf(in, "Label"), accounts, actions, "SNS"));
+  if (!policy) return reply(policy.error());
+  auto updated = std::make_shared<Topic>(t);
+  updated->attributes["Policy"] = std::move(*policy);
+  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
+               [this, updated, reply = std::move(reply)](Result<void> done) {
+                 if (!done) return reply(done.error());
+                 registry_.putTopic(updated);
+                 reply(Output{});
+               });
+}
+
+void SnsCore::removePermission(const RequestContext& ctx, const json::object& in, Reply reply) {
+  auto topic = authorizedTopic(ctx, stringOf(in, "TopicArn"), "RemovePermission");
+  if (!topic) return reply(topic.error());
+  const Topic& t = **topic;
+  const std::string current = t.attributes.count("Policy") ? t.attribute("Policy") : defaultTopicPolicy(t.arn, t.account);
+  auto policy = asSnsError(sqs::removePermission(current, stringOf(in, "Label")));
+  if (!policy) return reply(policy.error());
+  auto updated = std::make_shared<Topic>(t);
+  updated->attributes["Policy"] = policy->empty() ? defaultTopicPolicy(t.arn, t.account) : std::move(*policy);
   store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
                [this, updated, reply = std::move(reply)](Result<void> done) {
                  if (!done) return reply(done.error());

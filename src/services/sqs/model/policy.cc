@@ -140,7 +140,9 @@ PolicyDecision evaluatePolicy(std::string_view policyJson, const PolicyRequest& 
 }
 
 Result<std::string> addPermission(std::string_view policyJson, std::string_view queueArn, std::string_view label,
-                                  const std::vector<std::string>& accounts, const std::vector<std::string>& actions) {
+                                  const std::vector<std::string>& accounts, const std::vector<std::string>& actions,
+                                  std::string_view service) {
+  const std::string prefix = std::string(service) + ":";
   const std::string labelText(label);
   if (!isNameToken(label))
     return Error(ErrorCode::InvalidParameterValue,
@@ -154,7 +156,7 @@ Result<std::string> addPermission(std::string_view policyJson, std::string_view 
                    "Value " + labelText + " for parameter Label is invalid. Reason: Already exists.");
   json::array principals, acts;
   for (const auto& a : accounts) principals.emplace_back("arn:aws:iam::" + a + ":root");
-  for (const auto& a : actions) acts.emplace_back(a == "*" ? std::string("SQS:*") : "SQS:" + a);
+  for (const auto& a : actions) acts.emplace_back(prefix + a);
   statements.push_back(json::object{{"Sid", labelText},
                                     {"Effect", "Allow"},
                                     {"Principal", json::object{{"AWS", principals.size() == 1 ? principals[0]
@@ -162,7 +164,7 @@ Result<std::string> addPermission(std::string_view policyJson, std::string_view 
                                     {"Action", acts.size() == 1 ? acts[0] : json::value(acts)},
                                     {"Resource", std::string(queueArn)}});
   if (!policy.contains("Version")) policy["Version"] = "2012-10-17";
-  if (!policy.contains("Id")) policy["Id"] = std::string(queueArn) + "/SQSDefaultPolicy";
+  if (!policy.contains("Id")) policy["Id"] = std::string(queueArn) + "/" + std::string(service) + "DefaultPolicy";
   policy["Statement"] = std::move(statements);
   return json::serialize(policy);
 }

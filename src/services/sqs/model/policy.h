@@ -34,8 +34,10 @@ PolicyDecision evaluatePolicy(std::string_view policyJson, const PolicyRequest& 
 
 // The policy with a statement {Sid: label, Allow, Principal accounts, Actions ("SQS:<name>"),
 // Resource queueArn} added. Error InvalidParameterValue if the label exists or is malformed.
+// `service` prefixes the actions ("SQS:SendMessage"); SNS topics use the same statements with "SNS".
 Result<std::string> addPermission(std::string_view policyJson, std::string_view queueArn, std::string_view label,
-                                  const std::vector<std::string>& accounts, const std::vector<std::string>& actions);
+                                  const std::vector<std::string>& accounts, const std::vector<std::string>& actions,
+                                  std::string_view service = "SQS");
 
 // The policy without the statement whose Sid is `label` ("" when none remain).
 // Error InvalidParameterValue if no such label.
