@@ -119,11 +119,13 @@ def test_sqs_envelope_is_signed_and_complete(sns, sqs):
     assert listed == [{"SubscriptionArn": sub, "Owner": "000000000000", "Protocol": "sqs", "Endpoint": qarn,
                        "TopicArn": arn}]
     mid = sns.publish(TopicArn=arn, Message="snapshot done", Subject="Backup",
-                      MessageAttributes={"kind": {"DataType": "String", "StringValue": "snap"}})["MessageId"]
+                      MessageAttributes={"kind": {"DataType": "String", "StringValue": "snap"},
+                                         "blob": {"DataType": "Binary", "BinaryValue": b"\x00\xff"}})["MessageId"]
     doc = json.loads(receive_one(sqs, url)["Body"])
     assert doc["Type"] == "Notification" and doc["MessageId"] == mid and doc["TopicArn"] == arn
     assert doc["Message"] == "snapshot done" and doc["Subject"] == "Backup"
-    assert doc["MessageAttributes"] == {"kind": {"Type": "String", "Value": "snap"}}
+    assert doc["MessageAttributes"] == {"kind": {"Type": "String", "Value": "snap"},
+                                        "blob": {"Type": "Binary", "Value": "AP8="}}
     assert doc["SignatureVersion"] == "1" and "UnsubscribeURL" in doc and doc["Timestamp"].endswith("Z")
     assert verify_signature(doc)
     tampered = dict(doc, Message="something else")

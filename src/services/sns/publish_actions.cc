@@ -11,6 +11,7 @@
 
 #include "core/digest_algorithms.h"
 #include "core/hex.h"
+#include "protocol/value_conversions.h"
 #include "services/sns/sns_core.h"
 
 namespace overcast::sns {
@@ -175,8 +176,10 @@ class DocumentMaker {
     m_.timestamp = formatTimestamp(ctx.now);
     m_.signatureVersion = topic.attribute("SignatureVersion") == "2" ? SignatureVersion::V2 : SignatureVersion::V1;
     m_.signingCertUrl = core.signingCertUrl(ctx);
+    // The document carries binary values in base64, as AWS writes them.
     for (const auto& [name, a] : p.attributes)
-      m_.messageAttributes[name] = SnsMessageAttribute{a.dataType, a.value};
+      m_.messageAttributes[name] =
+          SnsMessageAttribute{a.dataType, a.binary ? protocol::detail::base64Encode(a.value) : a.value};
   }
 
   Result<std::string> documentFor(const Subscription& s) {
