@@ -132,10 +132,16 @@ int runServer(const ServerConfig& config) {
 
   jobs::WorkerPoolOptions workerOptions;
   jobs::WorkerPool workers(**db, clock, workerOptions);
-  workers.registerHandler(std::string(sns::kSnsDeliveryJobKind),
-                          [snsHandle](const jobs::Job& job) { return snsHandle->runDelivery(job); });
-  snsHandle->setJobWaker([&workers] { workers.wake(); });
   if (auto started = workers.start(); !started) return fail(started.error().message());
+  // SNS deliveries have a pool of their own: its threads mostly wait on endpoints (up to 15 s
+  // each), and a slow or dead endpoint must not hold up other deliveries or other kinds of job.
+  jobs::WorkerPoolOptions deliveryOptions;
+  deliveryOptions.threads = 16;
+  jobs::WorkerPool deliveries(**db, clock, deliveryOptions);
+  deliveries.registerHandler(std::string(sns::kSnsDeliveryJobKind),
+                             [snsHandle](const jobs::Job& job) { return snsHandle->runDelivery(job); });
+  snsHandle->setJobWaker([&deliveries] { deliveries.wake(); });
+  if (auto started = deliveries.start(); !started) return fail(started.error().message());
 
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
   AdminApi admin(accounts, keys, clock, dispatcherOptions.verify, blocking);
@@ -239,6 +245,7 @@ int runServer(const ServerConfig& config) {
   blocking.join();
   (*db)->setCompletionExecutor({});  // the I/O threads have stopped: completions run on the writer
   dispatcher.stopServices();
+  deliveries.stop();
   workers.stop();
   (*db)->close();
   removeLocalAdmin(root);

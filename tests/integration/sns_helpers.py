@@ -50,9 +50,11 @@ class HttpEndpoint:
     """A loopback HTTP server that records every POST and answers with the next status of
     `statuses` (then 200)."""
 
-    def __init__(self):
+    def __init__(self, hang=0):
         self.requests = queue.Queue()
         self.statuses = []
+        self.hang = hang  # seconds to sit on each request before answering (a dead endpoint)
+        self.stopping = threading.Event()
         self.lock = threading.Lock()
         outer = self
 
@@ -65,6 +67,8 @@ class HttpEndpoint:
                 with outer.lock:
                     status = outer.statuses.pop(0) if outer.statuses else 200
                 outer.requests.put((dict((k.lower(), v) for k, v in self.headers.items()), body, status))
+                if outer.hang:
+                    outer.stopping.wait(outer.hang)
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -82,6 +86,7 @@ class HttpEndpoint:
         return self.requests.get(timeout=timeout)
 
     def close(self):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
         self.thread.join(timeout=10)

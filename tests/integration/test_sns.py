@@ -394,6 +394,28 @@ def test_deliveries_survive_kill9(factory, endpoint):
     assert set(mids) <= got
 
 
+def test_a_hanging_endpoint_delays_nobody_else(sns, endpoint):
+    stuck = HttpEndpoint(hang=30)
+    try:
+        arn = sns.create_topic(Name="one-slow")["TopicArn"]
+        stuck_sub = sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=stuck.url, ReturnSubscriptionArn=True)
+        doc = json.loads(stuck.next()[1])  # its confirmation arrived (and hangs unanswered)
+        sns.confirm_subscription(TopicArn=arn, Token=doc["Token"])
+        http_subscription(sns, arn, endpoint, retries=0, delay=1)
+        for i in range(6):
+            started = time.time()
+            sns.publish(TopicArn=arn, Message="m%d" % i)
+            assert time.time() - started < 2, "Publish waited on an endpoint"
+        got = set()
+        deadline = time.time() + 5  # well inside the stuck endpoint's 15 s timeout
+        while len(got) < 6 and time.time() < deadline:
+            got.add(json.loads(endpoint.next(timeout=5)[1])["Message"])
+        assert got == {"m%d" % i for i in range(6)}
+        assert stuck_sub["SubscriptionArn"].startswith(arn + ":")
+    finally:
+        stuck.close()
+
+
 def test_dead_letter_queue_after_the_last_retry(sns, sqs, endpoint):
     arn = sns.create_topic(Name="to-dlq")["TopicArn"]
     dlq_url, dlq_arn = new_queue(sqs, "sns-dlq")
