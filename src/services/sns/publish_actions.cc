@@ -204,10 +204,19 @@ class DocumentMaker {
 };
 
 Result<void> plan(SnsCore& core, const RequestContext& ctx, const Topic& topic, const Prepared& p, FanOut& out) {
-  const auto attributes = filterAttributesOf(p);
-  DocumentMaker documents(core, topic, p, ctx);
+  // Built on first need: most topics filter nothing, and raw deliveries sign nothing.
+  std::optional<FilterAttributes> attributes;
+  std::optional<DocumentMaker> maker;
+  auto documents = [&]() -> DocumentMaker& {
+    if (!maker) maker.emplace(core, topic, p, ctx);
+    return *maker;
+  };
   for (const auto& s : core.registry().subscriptionsOf(topic.arn)) {
-    if (!s->confirmed || !matches(*s, p, attributes)) continue;
+    if (!s->confirmed) continue;
+    if (s->filter) {
+      if (!attributes) attributes = filterAttributesOf(p);
+      if (!matches(*s, p, *attributes)) continue;
+    }
     if (s->protocol == Protocol::Sqs) {
       json::object input;
       if (s->raw()) {
@@ -221,7 +230,7 @@ Result<void> plan(SnsCore& core, const RequestContext& ctx, const Topic& topic, 
         }
         if (!attrs.empty()) input["MessageAttributes"] = std::move(attrs);
       } else {
-        auto doc = documents.documentFor(*s);
+        auto doc = documents().documentFor(*s);
         if (!doc) return doc.error();
         input["MessageBody"] = std::move(*doc);
       }
@@ -240,7 +249,7 @@ Result<void> plan(SnsCore& core, const RequestContext& ctx, const Topic& topic, 
       payload["document"] = p.textFor(s->protocol);
       payload["raw"] = true;
     } else {
-      auto doc = documents.documentFor(*s);
+      auto doc = documents().documentFor(*s);
       if (!doc) return doc.error();
       payload["document"] = std::move(*doc);
     }
