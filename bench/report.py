@@ -41,7 +41,9 @@ def main():
     ap.add_argument("--noise-max", type=float, default=25.0)
     args = ap.parse_args()
 
-    rows = [json.loads(line) for line in open(args.results) if line.strip()]
+    all_rows = [json.loads(line) for line in open(args.results) if line.strip()]
+    fanout = [r for r in all_rows if r.get("kind") == "fanout"]
+    rows = [r for r in all_rows if r.get("kind") != "fanout"]
     by_key = {(r["peer"], r["action"], r["connections"]): r for r in rows if "na" not in r}
 
     print(f"### overcast and its peers, {args.started}")
@@ -136,9 +138,83 @@ def main():
               "its send was not answered 200; other MessageId = received with another MessageId than "
               "its send was answered with. server CPU/msg is approximate (warm-up and drain "
               "CPU over the window's messages).")
+    sns_table(rows, by_key)
+    fanout_table(fanout)
     for r in rows:
         if "na" in r and r["connections"] == min(x["connections"] for x in rows):
             print(f"\nn/a: {r['peer']} on {r['action']}: {r['na']}")
+
+
+def fmt_cpu(us):
+    if us is None:
+        return "—"
+    return f"{us:.1f} µs" if us < 1000 else f"{us / 1000:.2f} ms"
+
+
+def sns_table(rows, by_key):
+    sns = [r for r in rows if "na" not in r and "sns_subscriptions" in r]
+    if not sns:
+        return
+    raw = any(r.get("sns_raw") for r in sns)
+    print()
+    print(f"SNS Publish to N SQS subscriptions ({'RawMessageDelivery' if raw else 'JSON envelope, RawMessageDelivery false'}; "
+          "each publish a unique 256-byte message; copies counted after the row):")
+    print()
+    print("| peer | subscriptions | conns | publishes/s | overcast/fauxqs | overcast/moto "
+          "| cost vs 1 subscription | server CPU/publish | not 200 | 200 without MessageId "
+          "| unanswered | copies expected | copies found | missing | extra |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for r in sns:
+        peer, action, conns, n = r["peer"], r["action"], r["connections"], r["sns_subscriptions"]
+        ratios = []
+        for other in ("fauxqs", "moto"):
+            o = by_key.get((other, action, conns))
+            if peer == "overcast" and o and o.get("publishes_per_s"):
+                ratios.append(f"{r['publishes_per_s'] / o['publishes_per_s']:,.2f}×")
+            else:
+                ratios.append("—")
+        cost = "—"
+        one = by_key.get((peer, "sns-publish-1", conns))
+        if n != 1 and one and one.get("publishes_per_s") and r.get("publishes_per_s"):
+            cost = f"{one['publishes_per_s'] / r['publishes_per_s']:.2f}×"
+        per_req = r.get("server_cpu_us_per_req")
+        print(f"| {peer} | {n} | {conns} | {fmt_rps(r['publishes_per_s'])} | {ratios[0]} | {ratios[1]} "
+              f"| {cost} | {fmt_cpu(per_req)} | {r['publishes_failed']} | {r['publishes_no_id']} "
+              f"| {r['publishes_unanswered']} | {r['copies_expected']:,} | {r['copies_found']:,} "
+              f"| {r['copies_missing']:,} | {r['copies_extra']:,} |")
+    print()
+    print("publishes/s: Publish answers with status 200 and a MessageId per second of the window. "
+          "cost vs 1 subscription: publishes/s with 1 subscription over publishes/s with N (same "
+          "peer and connections). not 200 / without MessageId / unanswered / copies: over the whole "
+          "row (warm-up included; after the window every connection waits for its last answer). "
+          "copies expected = subscriptions × publishes answered with a MessageId; copies found = "
+          "ApproximateNumberOfMessages (+ NotVisible + Delayed) summed over the queues after the row; "
+          "extra copies can only come from unanswered publishes.")
+
+
+def fanout_table(rows):
+    if not rows:
+        return
+    print()
+    print("SNS fan-out latency (overcast-sqs-probe fanout, on a fresh start of each peer): one "
+          "publish at a time; one long-polling receiver per queue (ReceiveMessage, "
+          "WaitTimeSeconds=20); time from writing the Publish until the last copy, and the first, "
+          "came back from its queue:")
+    print()
+    print("| peer | subscriptions | publish → last copy p50 | p99 | max | first copy p50 "
+          "| Publish answered p50 | p99 | samples complete | copies received / expected "
+          "| missing | duplicated | other MessageId | bad envelope |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    for r in rows:
+        print(f"| {r['peer']} | {r['subscriptions']} | {fmt_latency(r['last_p50_us'])} "
+              f"| {fmt_latency(r['last_p99_us'])} | {fmt_latency(r['last_max_us'])} "
+              f"| {fmt_latency(r['first_p50_us'])} | {fmt_latency(r['publish_p50_us'])} "
+              f"| {fmt_latency(r['publish_p99_us'])} | {r['trials_ok']}/{r['samples']} "
+              f"| {r['copies_received']:,} / {r['copies_expected']:,} | {r['missing']} "
+              f"| {r['duplicated']} | {r['id_mismatch']} | {r['bad_envelope']} |")
+    problems = [r for r in rows if r.get("first_problem")]
+    for r in problems:
+        print(f"\n{r['peer']}, {r['subscriptions']} subscriptions, first problem: {r['first_problem']}")
 
 
 if __name__ == "__main__":

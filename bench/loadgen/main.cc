@@ -26,6 +26,7 @@
 #include "request_builder.h"
 #include "scenario.h"
 #include "setup_exchange.h"
+#include "sns.h"
 #include "sqs.h"
 #include "stats.h"
 
@@ -51,6 +52,8 @@ struct Options {
   double primeTimeout = 60;
   double drainTimeout = 60;
   std::string queueName;
+  bool snsRaw = false;
+  double countTimeout = 10;
 };
 
 std::string jsonEscape(std::string_view s) {
@@ -176,8 +179,23 @@ struct SqsFigures {
   SqsTally::Result tally;
 };
 
+// The SNS scenarios' extra figures: publishes answered and copies found in the queues.
+struct SnsFigures {
+  int subscriptions = 0;
+  bool raw = false;
+  std::string topicArn;
+  double drainSeconds = 0;
+  bool drained = true;
+  std::uint64_t sent = 0, acked = 0, noId = 0, failed = 0, unanswered = 0;
+  std::uint64_t expected = 0;  // subscriptions x acked
+  long found = 0;              // messages in all the queues after the run
+  long queueMin = 0, queueMax = 0;
+  double countSeconds = 0;
+  std::string countError;
+};
+
 void report(const Options& options, const Stats& total, double seconds, double cpuSeconds,
-            const std::optional<SqsFigures>& sqs) {
+            const std::optional<SqsFigures>& sqs, const std::optional<SnsFigures>& sns) {
   const auto& h = total.latency;
   double rps = static_cast<double>(total.responses) / seconds;
   fmt::print(
@@ -197,6 +215,22 @@ void report(const Options& options, const Stats& total, double seconds, double c
         sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
         sqs->tally.foreign, sqs->tally.idMismatch, sqs->drainSeconds,
         sqs->drained ? "" : " (timed out: not drained)");
+  if (sns) {
+    long missing = static_cast<long>(sns->expected) - sns->found;
+    fmt::print(
+        "overcast-loadgen: sns publish to {} SQS subscription{} ({}): {:.0f} publishes/s answered "
+        "200 with a MessageId in the window; whole run: {} sent, {} acknowledged, {} 200 without "
+        "MessageId, {} failed, {} unanswered; copies: {} expected (subscriptions x acknowledged), "
+        "{} found (per queue {}..{}), {} missing, {} extra; counted {:.1f} s after the run{}{}; "
+        "drain {:.1f} s{}\n",
+        sns->subscriptions, sns->subscriptions == 1 ? "" : "s",
+        sns->raw ? "raw delivery" : "JSON envelope",
+        static_cast<double>(total.messages) / seconds, sns->sent, sns->acked, sns->noId,
+        sns->failed, sns->unanswered, sns->expected, sns->found, sns->queueMin, sns->queueMax,
+        missing > 0 ? missing : 0, missing < 0 ? -missing : 0, sns->countSeconds,
+        sns->countError.empty() ? "" : "; count error: ", sns->countError, sns->drainSeconds,
+        sns->drained ? "" : " (timed out: publishes still unanswered)");
+  }
   if (!total.firstNon200.empty())
     fmt::print(stderr, "overcast-loadgen: first non-200 response: {}\n", total.firstNon200);
   if (!total.firstError.empty())
@@ -221,9 +255,24 @@ void report(const Options& options, const Stats& total, double seconds, double c
           sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
           sqs->tally.foreign, sqs->tally.idMismatch, sqs->drainSeconds, sqs->drained);
   }
+  if (sns) {
+    long missing = static_cast<long>(sns->expected) - sns->found;
+    extra += fmt::format(
+        ",\"sns_subscriptions\":{},\"sns_raw\":{},\"topic_arn\":\"{}\",\"publishes\":{},"
+        "\"publishes_per_s\":{:.1f},\"publishes_sent\":{},\"publishes_acked\":{},"
+        "\"publishes_no_id\":{},\"publishes_failed\":{},\"publishes_unanswered\":{},"
+        "\"copies_expected\":{},\"copies_found\":{},\"copies_missing\":{},\"copies_extra\":{},"
+        "\"copies_queue_min\":{},\"copies_queue_max\":{},\"count_s\":{:.3f},"
+        "\"count_error\":\"{}\",\"drain_s\":{:.3f},\"drained\":{}",
+        sns->subscriptions, sns->raw, jsonEscape(sns->topicArn), total.messages,
+        static_cast<double>(total.messages) / seconds, sns->sent, sns->acked, sns->noId,
+        sns->failed, sns->unanswered, sns->expected, sns->found, missing > 0 ? missing : 0,
+        missing < 0 ? -missing : 0, sns->queueMin, sns->queueMax, sns->countSeconds,
+        jsonEscape(sns->countError), sns->drainSeconds, sns->drained);
+  }
   const Scenario* scenario = findScenario(options.action);
   bool signedRequests =
-      !options.noSign && (!scenario->service.empty() || scenario->sqs != SqsMode::kNone);
+      !options.noSign && (!scenario->service.empty() || scenario->usesSession());
   fmt::print(
       "{{\"label\":\"{}\",\"action\":\"{}\",\"target\":\"{}:{}\",\"connections\":{},"
       "\"threads\":{},\"duration_s\":{:.3f},\"signed\":{},\"requests\":{},\"rps\":{:.1f},"
@@ -280,9 +329,38 @@ int run(const Options& options) {
     sqs->cycle = scenario->sqs == SqsMode::kCycle;
     sqs->queueUrl = sqsRequests->queueUrl();
   }
-  // SQS scenarios are primed by their CreateQueue: a primed send whose successor the priming
+  // SNS scenarios: a fresh topic with N queues subscribed (SQS over the JSON protocol, which
+  // every SNS peer speaks), then Publish sessions.
+  std::optional<SnsRequests> snsRequests;
+  std::optional<SnsFanout> fanout;
+  std::optional<SnsSessions> snsSessions;
+  std::optional<SnsFigures> sns;
+  if (scenario->snsSubscriptions > 0) {
+    snsRequests.emplace(builder.hostHeader(), signing.sign, signing.accessKey, signing.secretKey,
+                        signing.region);
+    SqsRequests queueRequests(SqsProtocol::kJson, builder.hostHeader(), signing.sign,
+                              signing.accessKey, signing.secretKey, signing.region);
+    std::string name = options.queueName;
+    if (name.empty())
+      name = fmt::format("overcast-bench-sns-{}-{}", getpid(),
+                         std::chrono::system_clock::now().time_since_epoch().count() % 1000000);
+    std::string error;
+    fanout = snsSetUpFanout(endpoint, *snsRequests, queueRequests, name,
+                            scenario->snsSubscriptions, options.snsRaw, error);
+    if (!fanout) {
+      fmt::print(stderr, "overcast-loadgen: SNS setup failed: {}\n", error);
+      return 1;
+    }
+    snsSessions.emplace(*snsRequests, fanout->topicArn);
+    builder.setSessions(&*snsSessions);
+    sns.emplace();
+    sns->subscriptions = scenario->snsSubscriptions;
+    sns->raw = options.snsRaw;
+    sns->topicArn = fanout->topicArn;
+  }
+  // SQS and SNS scenarios are primed by their setup: a primed send whose successor the priming
   // connection never reads would count as an unconfirmed message in sqs-cycle's tally.
-  if (options.prime > 0 && !sqs && !prime(options, endpoint, builder)) return 1;
+  if (options.prime > 0 && !sqs && !sns && !prime(options, endpoint, builder)) return 1;
 
   using Clock = std::chrono::steady_clock;
   auto toDuration = [](double seconds) {
@@ -306,11 +384,45 @@ int run(const Options& options) {
     sqs->drained = drainedAt < window.end + toDuration(options.drainTimeout);
     sqs->tally = sqsSessions->tally().result();
   }
+  if (sns) {
+    auto drainedAt = Clock::now();
+    sns->drainSeconds = std::chrono::duration<double>(drainedAt - window.end).count();
+    sns->drained = drainedAt < window.end + toDuration(options.drainTimeout);
+    const SnsTally& t = snsSessions->tally();
+    sns->sent = t.sent;
+    sns->acked = t.acked;
+    sns->noId = t.noId;
+    sns->failed = t.failed;
+    sns->unanswered = t.unanswered();
+    sns->expected = static_cast<std::uint64_t>(sns->subscriptions) * sns->acked;
+    // Copies are stored before Publish answers on overcast; a server that delivers later gets
+    // --count-timeout seconds to catch up.
+    auto countStart = Clock::now();
+    auto countDeadline = countStart + toDuration(options.countTimeout);
+    for (;;) {
+      std::string error;
+      auto counts = sqsCountMessages(endpoint, fanout->queues, error);
+      sns->countError = error;
+      sns->found = 0;
+      sns->queueMin = counts.empty() ? 0 : counts.front();
+      sns->queueMax = sns->queueMin;
+      for (long c : counts) {
+        sns->found += c > 0 ? c : 0;
+        sns->queueMin = std::min(sns->queueMin, c);
+        sns->queueMax = std::max(sns->queueMax, c);
+      }
+      if ((error.empty() && sns->found >= static_cast<long>(sns->expected)) ||
+          Clock::now() >= countDeadline)
+        break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    sns->countSeconds = std::chrono::duration<double>(Clock::now() - countStart).count();
+  }
 
   Stats total;
   for (const auto& s : stats) total.merge(s);
   report(options, total, std::chrono::duration<double>(window.end - window.start).count(),
-         cpuSecondsUsed(), sqs);
+         cpuSecondsUsed(), sqs, sns);
   return total.responses > 0 ? 0 : 1;
 }
 
@@ -355,7 +467,14 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--queue-name", options.queueName,
-                 "SQS scenarios: the queue to create and use (default: a fresh one per run)");
+                 "SQS scenarios: the queue to create and use (default: a fresh one per run); SNS "
+                 "scenarios: the topic's name, its queues are NAME-0, NAME-1...");
+  app.add_flag("--sns-raw", options.snsRaw,
+               "SNS scenarios: subscribe with RawMessageDelivery=true (default: the JSON envelope)");
+  app.add_option("--count-timeout", options.countTimeout,
+                 "SNS scenarios: seconds to wait after the run for the queues to hold every copy")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_flag("--list", options.list, "list the scenarios and exit");
   CLI11_PARSE(app, argc, argv);
 

@@ -16,11 +16,11 @@ namespace overcast::bench {
 RequestBuilder::RequestBuilder(const Scenario& scenario, std::string hostHeader,
                                SigningOptions signing)
     : scenario_(scenario), hostHeader_(std::move(hostHeader)), signing_(std::move(signing)) {
-  if (signs() && !signerAvailable() && scenario_.sqs == SqsMode::kNone)
+  if (signs() && !signerAvailable() && !scenario_.usesSession())
     throw std::runtime_error(
         "this overcast-loadgen was built without the SigV4 signer (src/auth had no "
         "implementation); rebuild, or pass --no-sign");
-  if (!perRequest() && scenario_.sqs == SqsMode::kNone) serialize(scenario_.body, fixed_);
+  if (!perRequest() && !scenario_.usesSession()) serialize(scenario_.body, fixed_);
 }
 
 bool RequestBuilder::signerAvailable() { return OVERCAST_BENCH_HAVE_SIGNER != 0; }

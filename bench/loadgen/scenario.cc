@@ -90,6 +90,17 @@ constexpr Scenario kScenarios[] = {
         .sqsProtocol = SqsProtocol::kQuery,
     },
     {
+        .name = "sns-publish-1",
+        .description = "SNS Publish (query protocol, SigV4 scope sns) of a unique 256-byte message "
+                       "each to a topic with 1 SQS subscription; copies counted after the run",
+        .snsSubscriptions = 1,
+    },
+    {
+        .name = "sns-publish-10",
+        .description = "sns-publish-1 with 10 SQS subscriptions (10 copies per publish)",
+        .snsSubscriptions = 10,
+    },
+    {
         .name = "raw-get",
         .description = "GET / unsigned: the HTTP ceiling (nginx, overcast-fixed-server)",
         .method = "GET",

@@ -36,6 +36,12 @@ struct Scenario {
   // SQS session scenarios (sqs.h); the fields above other than name and description are unused.
   SqsMode sqs = SqsMode::kNone;
   SqsProtocol sqsProtocol = SqsProtocol::kJson;
+  // SNS publish scenarios (sns.h): a topic with this many SQS subscriptions made at setup, then
+  // Publish sessions. 0: not one.
+  int snsSubscriptions = 0;
+
+  // True for the scenarios whose requests a session builds (SQS and SNS ones).
+  bool usesSession() const { return sqs != SqsMode::kNone || snsSubscriptions > 0; }
 };
 
 // Every scenario, in --list order.

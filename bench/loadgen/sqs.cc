@@ -281,6 +281,47 @@ void SqsRequests::deleteMessageBatch(std::span<const SqsMessage> messages, std::
   finish("DeleteMessageBatch", b, out);
 }
 
+void SqsRequests::getQueueAttributes(std::span<const std::string_view> names,
+                                     std::string& out) const {
+  std::string& b = scratchBody();
+  if (protocol_ == SqsProtocol::kJson) {
+    b.append("{\"QueueUrl\":");
+    appendJsonString(queueUrl_, b);
+    b.append(",\"AttributeNames\":[");
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i) b += ',';
+      appendJsonString(names[i], b);
+    }
+    b.append("]}");
+  } else {
+    b.append("Action=GetQueueAttributes&Version=2012-11-05&QueueUrl=");
+    appendFormEncoded(queueUrl_, b);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      fmt::format_to(std::back_inserter(b), "&AttributeName.{}=", i + 1);
+      appendFormEncoded(names[i], b);
+    }
+  }
+  finish("GetQueueAttributes", b, out);
+}
+
+std::string SqsRequests::parseAttribute(std::string_view body, std::string_view name) const {
+  if (protocol_ == SqsProtocol::kQuery) {
+    std::size_t end = 0;
+    for (std::string_view rest = body;;) {
+      std::string_view attribute = xmlElement(rest, "Attribute", &end);
+      if (attribute.empty()) return {};
+      if (xmlElement(attribute, "Name") == name) return xmlDecode(xmlElement(attribute, "Value"));
+      rest = rest.substr(end);
+    }
+  }
+  error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec || !value.is_object()) return {};
+  auto it = value.get_object().find("Attributes");
+  if (it == value.get_object().end() || !it->value().is_object()) return {};
+  return std::string(jsonString(it->value().get_object(), name));
+}
+
 std::string SqsRequests::parseQueueUrl(std::string_view body) const {
   if (protocol_ == SqsProtocol::kQuery) return xmlDecode(xmlElement(body, "QueueUrl"));
   error_code ec;

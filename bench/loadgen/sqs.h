@@ -54,6 +54,8 @@ class SqsRequests {
   void receiveMessage(int max, int waitSeconds, std::string& out) const;
   void deleteMessage(std::string_view receiptHandle, std::string& out) const;
   void deleteMessageBatch(std::span<const SqsMessage> messages, std::string& out) const;
+  // GetQueueAttributes of these attribute names (QueueArn, ApproximateNumberOfMessages...).
+  void getQueueAttributes(std::span<const std::string_view> names, std::string& out) const;
 
   // Answers. Each tolerates garbage (returns empty / 0).
   std::string parseQueueUrl(std::string_view body) const;
@@ -62,6 +64,8 @@ class SqsRequests {
   std::string_view parseSendMessageId(std::string_view body) const;
   // Number of successful entries of a SendMessageBatch or DeleteMessageBatch answer.
   int parseBatchSuccesses(std::string_view body) const;
+  // The value of attribute `name` in a GetQueueAttributes answer (empty if none).
+  std::string parseAttribute(std::string_view body, std::string_view name) const;
 
  private:
   void finish(std::string_view operation, std::string& body, std::string& out) const;

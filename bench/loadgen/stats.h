@@ -30,7 +30,8 @@ struct Stats {
   std::uint64_t reconnects = 0;  // connections opened after the first, for any reason
   std::uint64_t bytesSent = 0;
   std::uint64_t bytesReceived = 0;
-  std::uint64_t messages = 0;  // SQS cycle: messages received and deleted inside the window
+  std::uint64_t messages = 0;  // inside the window: SQS cycle: messages received and deleted;
+                               // SNS publish: publishes answered 200 with a MessageId
   // First of each kind, for diagnostics (set once, so no allocation on the hot path after).
   std::string firstNon200;
   std::string firstError;

@@ -8,6 +8,10 @@
 //             --connections connections (--batch 1: SendMessage).
 //   latency   --samples times: SendMessage (not timed), then ReceiveMessage(1) + DeleteMessage
 //             of what came back, timed together; the queue's depth stays where it was.
+//   fanout    SNS: a topic with --subscriptions SQS queues, one long-polling receiver on each;
+//             --samples times: Publish one message, and the time from writing it until the last
+//             (and the first) copy has come back from its queue; every copy checked (envelope,
+//             MessageId, duplicates), deleted, and the receiver polls again before the next one.
 //
 // Every mode creates (or finds: CreateQueue is idempotent) the queue --queue and uses the URL the
 // server answers. Output: human lines, and with --json one JSON line.
@@ -24,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <unistd.h>
+#include <unordered_set>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -35,6 +40,7 @@
 #include <fmt/format.h>
 
 #include "../loadgen/response_parser.h"
+#include "../loadgen/sns.h"
 #include "../loadgen/sqs.h"
 
 namespace {
@@ -140,6 +146,21 @@ double cpuSecondsOf(int pid) {
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::string jsonEscape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 double percentileUs(std::vector<double> v, double fraction) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -163,6 +184,9 @@ struct Options {
   int connections = 32;
   int batch = 10;
   int samples = 2000;
+  int subscriptions = 1;
+  bool raw = false;
+  double gapMs = 20;
 };
 
 struct Setup {
@@ -409,6 +433,208 @@ int latency(const Options& o) {
   return us.empty() ? 1 : 0;
 }
 
+// ---- fanout
+
+int fanout(const Options& o) {
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(o.host), o.port);
+  const std::string host = fmt::format("{}:{}", o.host, o.port);
+  SnsRequests sns(host, o.sign, "test", "test", "us-east-1");
+  SqsRequests queueTemplate(o.protocol == "query" ? SqsProtocol::kQuery : SqsProtocol::kJson, host,
+                            o.sign, "test", "test", "us-east-1");
+  std::string error;
+  auto f = snsSetUpFanout(endpoint, sns, queueTemplate, o.queue, o.subscriptions, o.raw, error);
+  if (!f) throw std::runtime_error(fmt::format("SNS setup failed: {}", error));
+  const auto n = static_cast<std::size_t>(o.subscriptions);
+
+  asio::io_context io(1);
+  struct Receiver {
+    std::unique_ptr<Conn> conn;
+    bool polling = false;         // its ReceiveMessage is on the wire
+    bool got = false;             // this trial's copy came back
+    Clock::time_point arrived;
+    std::string copyId;           // the MessageId in the copy's envelope
+    std::unordered_set<std::uint64_t> seen;  // sequence numbers received from this queue
+  };
+  std::vector<Receiver> receivers(n);
+  std::int64_t trial = -1;
+  long copies = 0, duplicates = 0, late = 0, foreign = 0, badEnvelope = 0, receiveErrors = 0,
+       deleteErrors = 0;
+  std::string firstError;
+  auto noteError = [&](std::string what) {
+    if (firstError.empty()) firstError = std::move(what);
+  };
+
+  std::function<void(std::size_t)> poll = [&](std::size_t q) {
+    Receiver& r = receivers[q];
+    std::string wire;
+    f->queues[q].receiveMessage(10, 20, wire);
+    r.polling = true;
+    r.conn->request(std::move(wire), [&, q](int status, const std::string& body) {
+      auto now = Clock::now();
+      Receiver& rr = receivers[q];
+      rr.polling = false;
+      if (status != 200) {
+        ++receiveErrors;
+        noteError(fmt::format("receive HTTP {}: {}", status, body.substr(0, 300)));
+        auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(100));
+        timer->async_wait([&, q, timer](const error_code&) { poll(q); });
+        return;
+      }
+      std::vector<SqsMessage> got;
+      f->queues[q].parseReceive(body, got);
+      for (const auto& m : got) {
+        std::string_view text = m.body;
+        std::optional<SnsEnvelope> envelope;
+        if (!o.raw) {
+          envelope = parseSnsEnvelope(m.body);
+          if (!envelope || envelope->type != "Notification" || envelope->topicArn != f->topicArn ||
+              envelope->messageId.empty()) {
+            ++badEnvelope;
+            noteError(fmt::format("copy without the expected envelope: {}", m.body.substr(0, 300)));
+          }
+          if (envelope) text = envelope->message;
+        }
+        auto seq = sqsMessageSeq(text);
+        if (!seq) {
+          ++foreign;
+          continue;
+        }
+        ++copies;
+        if (!rr.seen.insert(*seq).second) {
+          ++duplicates;
+        } else if (static_cast<std::int64_t>(*seq) == trial) {
+          rr.got = true;
+          rr.arrived = now;
+          rr.copyId = envelope ? envelope->messageId : std::string();
+        } else {
+          ++late;  // a copy of an earlier trial, after that trial gave up on it
+        }
+      }
+      if (got.empty()) return poll(q);
+      std::string del;
+      f->queues[q].deleteMessageBatch(got, del);
+      rr.conn->request(std::move(del), [&, q, count = got.size()](int dStatus, const std::string& dBody) {
+        if (dStatus != 200 || f->queues[q].parseBatchSuccesses(dBody) != static_cast<int>(count)) {
+          ++deleteErrors;
+          noteError(fmt::format("delete HTTP {}: {}", dStatus, dBody.substr(0, 300)));
+        }
+        poll(q);
+      });
+    });
+  };
+  for (std::size_t q = 0; q < n; ++q) {
+    receivers[q].conn = std::make_unique<Conn>(io, endpoint);
+    poll(q);
+  }
+  // Until every receiver waits (its request written and given --gap-ms to reach the server).
+  auto settle = [&] {
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    io.restart();
+    while (Clock::now() < deadline) {
+      bool all = true;
+      for (const auto& r : receivers) all = all && r.polling;
+      if (all) break;
+      io.run_one_until(deadline);
+    }
+    io.restart();
+    io.run_for(std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double, std::milli>(o.gapMs)));
+  };
+  settle();
+
+  Conn publisher(io, endpoint);
+  std::vector<double> lastUs, firstUs, publishUs;
+  long published = 0, publishFailures = 0, incomplete = 0, missing = 0, idMismatch = 0;
+  std::string message;
+  for (int t = 0; t < o.samples; ++t) {
+    trial = t;
+    for (auto& r : receivers) r.got = false;
+    sqsMessageBody(static_cast<std::uint64_t>(t), message);
+    std::string wire;
+    sns.publish(f->topicArn, message, wire);
+    bool answered = false;
+    int status = 0;
+    std::string messageId;
+    Clock::time_point answeredAt;
+    publisher.request(std::move(wire), [&](int s, const std::string& body) {
+      answeredAt = Clock::now();
+      status = s;
+      messageId = std::string(snsPublishMessageId(body));
+      if (s != 200 || messageId.empty())
+        noteError(fmt::format("publish HTTP {}: {}", s, body.substr(0, 300)));
+      answered = true;
+    });
+    auto deadline = Clock::now() + std::chrono::seconds(25);
+    auto allGot = [&] {
+      for (const auto& r : receivers)
+        if (!r.got) return false;
+      return true;
+    };
+    io.restart();
+    while ((!answered || !allGot()) && Clock::now() < deadline) io.run_one_until(deadline);
+    auto start = publisher.lastWrite();
+    if (!answered || status != 200 || messageId.empty()) {
+      ++publishFailures;
+    } else {
+      ++published;
+      publishUs.push_back(std::chrono::duration<double, std::micro>(answeredAt - start).count());
+    }
+    Clock::time_point first = Clock::time_point::max(), last = Clock::time_point::min();
+    for (const auto& r : receivers) {
+      if (!r.got) {
+        ++missing;
+        continue;
+      }
+      first = std::min(first, r.arrived);
+      last = std::max(last, r.arrived);
+      if (!o.raw && !messageId.empty() && r.copyId != messageId) ++idMismatch;
+    }
+    if (allGot()) {
+      lastUs.push_back(std::chrono::duration<double, std::micro>(last - start).count());
+      firstUs.push_back(std::chrono::duration<double, std::micro>(first - start).count());
+    } else {
+      ++incomplete;
+      fmt::print(stderr, "overcast-sqs-probe: trial {}: not every copy came back within 25 s\n", t);
+    }
+    settle();
+  }
+  trial = -1;
+  io.restart();
+  io.run_for(std::chrono::milliseconds(200));  // late copies
+
+  const long expected = published * static_cast<long>(n);
+  auto ms = [](double us) { return us / 1000; };
+  fmt::print(
+      "fanout: {} subscription{} ({}), {} samples: publish sent -> last copy received: p50 {:.2f} "
+      "ms, p99 {:.2f} ms, max {:.2f} ms; first copy p50 {:.2f} ms; Publish answered p50 {:.2f} ms, "
+      "p99 {:.2f} ms; copies {} received of {} expected, {} missing, {} duplicated, {} late, {} "
+      "with another MessageId, {} bad envelopes, {} foreign; {} publish failures, {} receive "
+      "errors, {} delete errors{}{}\n",
+      n, n == 1 ? "" : "s", o.raw ? "raw delivery" : "JSON envelope", o.samples,
+      ms(percentileUs(lastUs, 0.5)), ms(percentileUs(lastUs, 0.99)), ms(percentileUs(lastUs, 1.0)),
+      ms(percentileUs(firstUs, 0.5)), ms(percentileUs(publishUs, 0.5)),
+      ms(percentileUs(publishUs, 0.99)), copies - duplicates, expected, missing, duplicates, late,
+      idMismatch, badEnvelope, foreign, publishFailures, receiveErrors, deleteErrors,
+      firstError.empty() ? "" : "; first problem: ", firstError);
+  if (o.json)
+    fmt::print(
+        "{},\"subscriptions\":{},\"raw\":{},\"samples\":{},\"trials_ok\":{},\"incomplete\":{},"
+        "\"last_p50_us\":{:.1f},\"last_p90_us\":{:.1f},\"last_p99_us\":{:.1f},\"last_max_us\":{:.1f},"
+        "\"first_p50_us\":{:.1f},\"first_p99_us\":{:.1f},\"publish_p50_us\":{:.1f},"
+        "\"publish_p99_us\":{:.1f},\"published\":{},\"publish_failures\":{},"
+        "\"copies_expected\":{},\"copies_received\":{},\"missing\":{},\"duplicated\":{},"
+        "\"late\":{},\"id_mismatch\":{},\"bad_envelope\":{},\"foreign\":{},"
+        "\"receive_errors\":{},\"delete_errors\":{},\"first_problem\":\"{}\"}}\n",
+        header(o, "fanout"), n, o.raw, o.samples, lastUs.size(), incomplete,
+        percentileUs(lastUs, 0.5), percentileUs(lastUs, 0.9), percentileUs(lastUs, 0.99),
+        percentileUs(lastUs, 1.0), percentileUs(firstUs, 0.5), percentileUs(firstUs, 0.99),
+        percentileUs(publishUs, 0.5), percentileUs(publishUs, 0.99), published, publishFailures,
+        expected, copies - duplicates, missing, duplicates, late, idMismatch, badEnvelope, foreign,
+        receiveErrors, deleteErrors, jsonEscape(firstError));
+  bool clean = incomplete == 0 && missing == 0 && duplicates == 0 && idMismatch == 0 &&
+               badEnvelope == 0 && publishFailures == 0;
+  return lastUs.empty() ? 1 : clean ? 0 : 3;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -442,7 +668,22 @@ int main(int argc, char** argv) {
   auto* la = app.add_subcommand("latency", "ReceiveMessage + DeleteMessage latency at the current depth");
   common(la);
   la->add_option("--samples", o.samples)->capture_default_str();
+  auto* fo = app.add_subcommand("fanout", "SNS Publish -> copies in N subscribed queues: latency");
+  common(fo);
+  fo->add_option("--subscriptions", o.subscriptions, "queues subscribed to the topic")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  fo->add_option("--samples", o.samples, "publishes, one at a time (default 200)");
+  fo->add_flag("--raw", o.raw, "subscribe with RawMessageDelivery=true (default: JSON envelope)");
+  fo->add_option("--gap-ms", o.gapMs, "pause once every receiver polls again, before the next")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (fo->parsed()) {
+    if (fo->count("--samples") == 0) o.samples = 200;
+    // A topic and queues of its own (--queue names them: NAME-0, NAME-1...).
+    if (o.queue == "overcast-bench-probe")
+      o.queue = fmt::format("overcast-bench-fanout-{}-{}", o.subscriptions, getpid());
+  }
 
   // 1,000 receivers need more descriptors than the usual soft limit of 1024.
   rlimit limit{};
@@ -453,6 +694,7 @@ int main(int argc, char** argv) {
   try {
     if (lp->parsed()) return longpoll(o);
     if (fi->parsed()) return fill(o);
+    if (fo->parsed()) return fanout(o);
     return latency(o);
   } catch (const std::exception& e) {
     fmt::print(stderr, "overcast-sqs-probe: {}\n", e.what());
