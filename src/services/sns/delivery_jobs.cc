@@ -75,7 +75,7 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
           std::promise<Result<void>> sent;
           sqs::TopicDelivery d{dlq, field(payload, "topicArn"), topic ? (*topic)->account : std::string(),
                                json::object{{"MessageBody", document}}, clock_.now()};
-          sqs_.deliverFromTopic(d, [&sent](Result<void> r) { sent.set_value(std::move(r)); });
+          sqs_.deliverOne(std::move(d), [&sent](Result<void> r) { sent.set_value(std::move(r)); });
           auto r = sent.get_future().get();
           if (r) return jobs::Done{};
           return jobs::Fail{fmt::format("{}; and the dead-letter queue refused it: {}", why, r.error().message())};
@@ -111,7 +111,7 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   std::promise<Result<void>> sent;
   sqs::TopicDelivery d{endpoint, field(payload, "topicArn"), topic ? (*topic)->account : std::string(),
                        json::object{{"MessageBody", document}}, clock_.now()};
-  sqs_.deliverFromTopic(d, [&sent](Result<void> r) { sent.set_value(std::move(r)); });
+  sqs_.deliverOne(std::move(d), [&sent](Result<void> r) { sent.set_value(std::move(r)); });
   auto r = sent.get_future().get();
   if (r) return jobs::Done{};
   return jobs::Retry{std::nullopt, r.error().message()};

@@ -272,7 +272,7 @@ void send(SnsCore& core, std::shared_ptr<FanOut> fanOut, TimePoint now, std::fun
     std::function<void(Result<void>)> done;
   };
   auto state = std::make_shared<State>();
-  state->remaining = fanOut->queues.size() + (fanOut->jobs.empty() ? 0 : 1) + 1;
+  state->remaining = (fanOut->queues.empty() ? 0 : 1) + (fanOut->jobs.empty() ? 0 : 1) + 1;
   state->done = std::move(done);
   auto finishOne = [state](Result<void> r) {
     std::function<void(Result<void>)> call;
@@ -286,12 +286,18 @@ void send(SnsCore& core, std::shared_ptr<FanOut> fanOut, TimePoint now, std::fun
     }
     call(result);
   };
-  for (const auto& q : fanOut->queues) {
-    core.sqs().deliverFromTopic(q, [finishOne, queue = q.queueArn, topic = q.topicArn](Result<void> r) {
-      // A queue that is gone or refuses the topic loses this copy, as on AWS; the publish stands.
-      if (!r) spdlog::warn("sns: {} could not deliver to {}: {}", topic, queue, r.error().message());
-      finishOne(Result<void>{});
-    });
+  if (!fanOut->queues.empty()) {
+    std::vector<std::string> arns;
+    for (const auto& q : fanOut->queues) arns.push_back(q.queueArn);
+    core.sqs().deliverFromTopic(std::move(fanOut->queues),
+                                [finishOne, arns = std::move(arns)](std::vector<Result<void>> results) {
+                                  // A queue that is gone or refuses the topic loses its copy, as on
+                                  // AWS; the publish stands.
+                                  for (size_t i = 0; i < results.size(); ++i)
+                                    if (!results[i])
+                                      spdlog::warn("sns: no copy for {}: {}", arns[i], results[i].error().message());
+                                  finishOne(Result<void>{});
+                                });
   }
   if (!fanOut->jobs.empty()) {
     core.store().write(

@@ -147,30 +147,72 @@ void SqsCore::sendMessage(const RequestContext& ctx, const json::object& in, Rep
   sendToQueue(ctx, *queue, in, std::move(reply));
 }
 
-void SqsCore::deliverFromTopic(const TopicDelivery& d, std::function<void(Result<void>)> done) {
+Result<std::shared_ptr<Queue>> SqsCore::topicTarget(const TopicDelivery& d) const {
   auto address = parseQueueArn(d.queueArn);
-  if (!address) return done(address.error());
-  const Error missing(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
+  if (!address) return address.error();
   auto queue = registry_.find(address->account, address->region, address->name);
-  if (!queue) return done(missing);
+  if (!queue) return Error(ErrorCode::QueueDoesNotExist, "The specified queue does not exist.");
   if (address->account != d.topicOwner) {
     // Another account's queue takes the topic's messages only where its policy lets SNS in
     // for this topic (as AWS requires).
     PolicyRequest request{"", "sns.amazonaws.com", "sqs:SendMessage", queue->arn(), d.topicArn, d.topicOwner};
     if (evaluatePolicy(queue->settings()->policy, request) != PolicyDecision::Allow)
-      return done(Error(ErrorCode::AccessDenied, "The queue's policy does not allow the topic " + d.topicArn + "."));
+      return Error(ErrorCode::AccessDenied, "The queue's policy does not allow the topic " + d.topicArn + ".");
   }
-  RequestContext ctx;
-  ctx.accountId = d.topicOwner;
-  ctx.region = address->region;
-  ctx.service = "sqs";
-  ctx.action = "SendMessage";
-  ctx.now = d.now;
-  ctx.ids = &ids_;
-  sendToQueue(ctx, queue, d.input, [done = std::move(done)](Result<Output> sent) {
-    if (!sent) return done(sent.error());
-    done(Result<void>{});
-  });
+  return queue;
+}
+
+void SqsCore::deliverFromTopic(std::vector<TopicDelivery> deliveries, std::function<void(std::vector<Result<void>>)> done) {
+  struct Copy {
+    size_t index;
+    std::shared_ptr<Queue> queue;
+    PreparedMessage message;
+  };
+  auto results = std::make_shared<std::vector<Result<void>>>(deliveries.size());
+  auto copies = std::make_shared<std::vector<Copy>>();
+  copies->reserve(deliveries.size());
+  for (size_t i = 0; i < deliveries.size(); ++i) {
+    const TopicDelivery& d = deliveries[i];
+    auto queue = topicTarget(d);
+    if (!queue) {
+      (*results)[i] = queue.error();
+      continue;
+    }
+    RequestContext ctx;
+    ctx.accountId = d.topicOwner;
+    ctx.now = d.now;
+    ctx.ids = &ids_;
+    auto prepared = prepare(*this, ctx, **queue, *(*queue)->settings(), d.input);
+    if (!prepared) {
+      (*results)[i] = prepared.error();
+      continue;
+    }
+    if (prepared->duplicateOf) continue;  // FIFO: delivered before
+    copies->push_back(Copy{i, std::move(*queue), std::move(*prepared)});
+  }
+  if (copies->empty()) return done(std::move(*results));
+  // Every copy of one publish in one transaction: one commit, one completion.
+  store_.write(
+      [copies](store::WriteTxn& txn) -> Result<void> {
+        for (const auto& c : *copies)
+          if (auto r = insertMessage(txn, c.queue->identity().queueId, c.message.stored); !r) return r;
+        return {};
+      },
+      [this, copies, results, done = std::move(done)](Result<void> written) {
+        for (const auto& c : *copies) {
+          if (!written) {
+            if (!c.message.dedupKey.empty()) c.queue->releaseDeduplication(c.message.dedupKey, c.message.stored.meta.sequence);
+            (*results)[c.index] = written;
+            continue;
+          }
+          MessageMeta meta = c.message.stored.meta;
+          if (!reserveBody(meta.bodyBytes)) meta.body.reset();
+          c.queue->add(std::move(meta));
+        }
+        done(std::move(*results));
+        if (written)
+          for (const auto& c : *copies) wakeWaiters(c.queue);
+      });
 }
 
 void SqsCore::sendToQueue(const RequestContext& ctx, const std::shared_ptr<Queue>& q, const json::object& in,

@@ -77,8 +77,8 @@ class SqsCore {
   // Sending (send_actions.cc)
   void sendMessage(const RequestContext& ctx, const json::object& in, Reply reply);
   void sendMessageBatch(const RequestContext& ctx, const json::object& in, Reply reply);
-  // SNS delivery into a queue (SqsDelivery, sqs_service.h).
-  void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done);
+  // SNS deliveries into queues (SqsDelivery, sqs_service.h).
+  void deliverFromTopic(std::vector<TopicDelivery> deliveries, std::function<void(std::vector<Result<void>>)> done);
 
   // Receiving and long polling (receive_actions.cc)
   void receiveMessage(const RequestContext& ctx, json::object in, Reply reply);
@@ -108,6 +108,8 @@ class SqsCore {
   IdGenerator& ids() { return ids_; }
 
  private:
+  // The queue a topic delivers to, if it may (TopicDelivery's rules).
+  Result<std::shared_ptr<Queue>> topicTarget(const TopicDelivery& delivery) const;
   // SendMessage into a queue already found and authorized.
   void sendToQueue(const RequestContext& ctx, const std::shared_ptr<Queue>& queue, const json::object& in, Reply reply);
   // receive_actions.cc

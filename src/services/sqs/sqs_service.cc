@@ -155,8 +155,9 @@ namespace {
 
 class SqsService final : public api::TableService, public SqsDelivery {
  public:
-  void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done) override {
-    core_->deliverFromTopic(delivery, std::move(done));
+  void deliverFromTopic(std::vector<TopicDelivery> deliveries,
+                        std::function<void(std::vector<Result<void>>)> done) override {
+    core_->deliverFromTopic(std::move(deliveries), std::move(done));
   }
 
   explicit SqsService(std::unique_ptr<SqsCore> core) : core_(std::move(core)) {

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -38,11 +39,21 @@ struct TopicDelivery {
 class SqsDelivery {
  public:
   virtual ~SqsDelivery() = default;
-  // Sends durably; `done` (any thread) after the message is stored and receivable. A queue of
-  // the topic's own account always accepts; another account's queue only where its policy
-  // allows the service principal sns.amazonaws.com with aws:SourceArn = the topic. Errors:
-  // QueueDoesNotExist, AccessDenied, or SendMessage's own (e.g. a FIFO queue needs a group id).
-  virtual void deliverFromTopic(const TopicDelivery& delivery, std::function<void(Result<void>)> done) = 0;
+  // Sends every delivery durably, in one transaction; `done` (any thread) once they are stored
+  // and receivable, with one result per delivery, in order. A queue of the topic's own
+  // account always accepts; another account's queue only where its policy allows the service
+  // principal sns.amazonaws.com with aws:SourceArn = the topic. Errors: QueueDoesNotExist,
+  // AccessDenied, or SendMessage's own (e.g. a FIFO queue needs a group id).
+  virtual void deliverFromTopic(std::vector<TopicDelivery> deliveries,
+                                std::function<void(std::vector<Result<void>>)> done) = 0;
+  // One delivery.
+  void deliverOne(TopicDelivery delivery, std::function<void(Result<void>)> done) {
+    std::vector<TopicDelivery> one;
+    one.push_back(std::move(delivery));
+    deliverFromTopic(std::move(one), [done = std::move(done)](std::vector<Result<void>> results) {
+      done(std::move(results.front()));
+    });
+  }
 };
 
 // The delivery side of a service made by makeSqsService (null for any other service).
