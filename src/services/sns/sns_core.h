@@ -67,6 +67,8 @@ class SnsCore {
   void setJobWaker(std::function<void()> wake) { wakeJobs_ = std::move(wake); }
 
   // Shared helpers
+  // Writes the topic's new state durably, then makes it current and answers an empty Output.
+  void storeTopic(std::shared_ptr<const Topic> topic, Reply reply);
   // The topic, if the caller may call `action` on it (its owner, or whom its policy allows).
   // Errors: NotFound, AuthorizationError.
   Result<TopicPtr> authorizedTopic(const RequestContext& ctx, std::string_view arn, std::string_view action) const;

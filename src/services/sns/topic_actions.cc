@@ -25,6 +25,15 @@ Result<void> validateTags(const std::map<std::string, std::string>& tags) {
 
 }  // namespace
 
+void SnsCore::storeTopic(std::shared_ptr<const Topic> topic, Reply reply) {
+  store_.write([topic](store::WriteTxn& txn) { return upsertTopic(txn, *topic); },
+               [this, topic, reply = std::move(reply)](Result<void> done) {
+                 if (!done) return reply(done.error());
+                 registry_.putTopic(topic);
+                 reply(Output{});
+               });
+}
+
 void SnsCore::createTopic(const RequestContext& ctx, const json::object& in, Reply reply) {
   const std::string name = stringOf(in, "Name");
   AttributeMap attributes = attributeMapOf(in, "Attributes");
@@ -125,12 +134,7 @@ void SnsCore::setTopicAttributes(const RequestContext& ctx, const json::object& 
   auto updated = std::make_shared<Topic>(**topic);
   if (value.empty() && (name == "Policy" || name == "DeliveryPolicy")) updated->attributes.erase(name);
   else updated->attributes[name] = value;
-  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
-               [this, updated, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
-                 registry_.putTopic(updated);
-                 reply(Output{});
-               });
+  storeTopic(std::move(updated), std::move(reply));
 }
 
 namespace {
@@ -164,12 +168,7 @@ void SnsCore::addPermission(const RequestContext& ctx, const json::object& in, R
   if (!policy) return reply(policy.error());
   auto updated = std::make_shared<Topic>(t);
   updated->attributes["Policy"] = std::move(*policy);
-  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
-               [this, updated, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
-                 registry_.putTopic(updated);
-                 reply(Output{});
-               });
+  storeTopic(std::move(updated), std::move(reply));
 }
 
 void SnsCore::removePermission(const RequestContext& ctx, const json::object& in, Reply reply) {
@@ -181,12 +180,7 @@ void SnsCore::removePermission(const RequestContext& ctx, const json::object& in
   if (!policy) return reply(policy.error());
   auto updated = std::make_shared<Topic>(t);
   updated->attributes["Policy"] = policy->empty() ? defaultTopicPolicy(t.arn, t.account) : std::move(*policy);
-  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
-               [this, updated, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
-                 registry_.putTopic(updated);
-                 reply(Output{});
-               });
+  storeTopic(std::move(updated), std::move(reply));
 }
 
 namespace {
@@ -207,12 +201,7 @@ void SnsCore::tagResource(const RequestContext& ctx, const json::object& in, Rep
   auto updated = std::make_shared<Topic>(**topic);
   for (auto& [k, v] : tagsOf(in, "Tags")) updated->tags[k] = v;
   if (auto ok = validateTags(updated->tags); !ok) return reply(ok.error());
-  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
-               [this, updated, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
-                 registry_.putTopic(updated);
-                 reply(Output{});
-               });
+  storeTopic(std::move(updated), std::move(reply));
 }
 
 void SnsCore::untagResource(const RequestContext& ctx, const json::object& in, Reply reply) {
@@ -222,12 +211,7 @@ void SnsCore::untagResource(const RequestContext& ctx, const json::object& in, R
   if (auto* keys = in.if_contains("TagKeys"); keys && keys->is_array())
     for (const auto& k : keys->get_array())
       if (k.is_string()) updated->tags.erase(std::string(k.get_string()));
-  store_.write([updated](store::WriteTxn& txn) { return upsertTopic(txn, *updated); },
-               [this, updated, reply = std::move(reply)](Result<void> done) {
-                 if (!done) return reply(done.error());
-                 registry_.putTopic(updated);
-                 reply(Output{});
-               });
+  storeTopic(std::move(updated), std::move(reply));
 }
 
 Result<Output> SnsCore::listTagsForResource(const RequestContext& ctx, const json::object& in) {
