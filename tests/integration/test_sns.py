@@ -489,3 +489,23 @@ def test_signing_certificate_is_served_over_the_tls_listener(factory, sqs):
     pem = urllib.request.urlopen(doc["SigningCertURL"], context=ssl.create_default_context(cafile=srv.ca_path),
                                  timeout=10).read()
     assert b"BEGIN CERTIFICATE" in pem
+
+
+def test_boto3_143_and_aws_cli_v1(server, sqs):
+    """The newer boto3 (and CLI v1) on the PATH python, where present; SNS is query there too."""
+    url, qarn = new_queue(sqs, "new-boto3-q")
+    res = integ.boto3_143(server, [("create_topic", {"Name": "new-boto3"})], "sns")
+    assert res[0]["ok"], res
+    arn = res[0]["response"]["TopicArn"]
+    res = integ.boto3_143(server, [
+        ("subscribe", {"TopicArn": arn, "Protocol": "sqs", "Endpoint": qarn,
+                       "Attributes": {"RawMessageDelivery": "true"}}),
+        ("publish", {"TopicArn": arn, "Message": "from boto3 1.43"}),
+        ("get_topic_attributes", {"TopicArn": arn + "-missing"}),
+    ], "sns")
+    assert res[0]["ok"] and res[1]["ok"], res
+    assert not res[2]["ok"] and res[2]["error"]["Code"] == "NotFound" and res[2]["status"] == 404, res[2]
+    assert receive_one(sqs, url)["Body"] == "from boto3 1.43"
+    if integ.aws_v1():
+        out = integ.aws_ok(server, "sns", "list-topics", cli=integ.aws_v1())
+        assert {"TopicArn": arn} in out["Topics"]
