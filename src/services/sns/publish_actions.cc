@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include <boost/asio/post.hpp>
+
 #include <boost/json/parse.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -329,13 +331,16 @@ void SnsCore::publish(const RequestContext& ctx, const json::object& in, Reply r
   if (!topic) return reply(topic.error());
   auto prepared = prepare(*this, **topic, in);
   if (!prepared) return reply(prepared.error());
-  auto fanOut = std::make_shared<FanOut>();
-  if (auto planned = plan(*this, ctx, **topic, *prepared, *fanOut); !planned) return reply(planned.error());
-  Output out{{"MessageId", prepared->messageId}};
-  if (prepared->fifo) out["SequenceNumber"] = fmt::format("{:020}", prepared->sequence);
-  send(*this, fanOut, ctx.now, [out = std::move(out), reply = std::move(reply)](Result<void> r) mutable {
-    if (!r) return reply(r.error());
-    reply(std::move(out));
+  auto p = std::make_shared<Prepared>(std::move(*prepared));
+  offloadSigning(**topic, [this, ctx, t = *topic, p, reply = std::move(reply)]() mutable {
+    auto fanOut = std::make_shared<FanOut>();
+    if (auto planned = plan(*this, ctx, *t, *p, *fanOut); !planned) return reply(planned.error());
+    Output out{{"MessageId", p->messageId}};
+    if (p->fifo) out["SequenceNumber"] = fmt::format("{:020}", p->sequence);
+    send(*this, fanOut, ctx.now, [out = std::move(out), reply = std::move(reply)](Result<void> r) mutable {
+      if (!r) return reply(r.error());
+      reply(std::move(out));
+    });
   });
 }
 
@@ -361,13 +366,22 @@ void SnsCore::publishBatch(const RequestContext& ctx, const json::object& in, Re
   }
   if (total > kMaxMessageBytes)
     return reply(Error(ErrorCode::BatchRequestTooLong, "The length of all the messages put together is more than the limit"));
+  // A copy on the default memory resource: the input lives on the request's arena, which may be
+  // gone by the time the signer threads let go of this.
+  boost::json::array copy(list, boost::json::storage_ptr());
+  offloadSigning(**topic, [this, ctx, t = *topic, entries = std::move(copy), reply = std::move(reply)]() mutable {
+    publishEntries(ctx, *t, entries, std::move(reply));
+  });
+}
+
+void SnsCore::publishEntries(const RequestContext& ctx, const Topic& topic, const json::array& list, Reply reply) {
   auto fanOut = std::make_shared<FanOut>();
   json::array successful, failed;
   for (const auto& e : list) {
     const auto& entry = e.get_object();
     const std::string id = stringOf(entry, "Id");
-    auto prepared = prepare(*this, **topic, entry);
-    Result<void> planned = prepared ? plan(*this, ctx, **topic, *prepared, *fanOut) : Result<void>(prepared.error());
+    auto prepared = prepare(*this, topic, entry);
+    Result<void> planned = prepared ? plan(*this, ctx, topic, *prepared, *fanOut) : Result<void>(prepared.error());
     if (!planned) {
       failed.push_back(json::object{{"Id", id}, {"Code", planned.error().wireCode()}, {"Message", planned.error().message()},
                                     {"SenderFault", true}});
@@ -382,6 +396,17 @@ void SnsCore::publishBatch(const RequestContext& ctx, const json::object& in, Re
     if (!r) return reply(r.error());
     reply(std::move(out));
   });
+}
+
+void SnsCore::offloadSigning(const Topic& topic, std::function<void()> work) {
+  // A FIFO topic's copies must reach their queues in SequenceNumber order: one thread.
+  if (topic.fifo()) return work();
+  // Only documents are signed: raw copies and plain mail carry none.
+  bool signs = false;
+  for (const auto& s : registry_.subscriptionsOf(topic.arn))
+    if (s->confirmed && !s->raw() && s->protocol != Protocol::Email) signs = true;
+  if (!signs) return work();
+  boost::asio::post(signer_, std::move(work));
 }
 
 }  // namespace overcast::sns

@@ -154,6 +154,7 @@ class SnsService final : public api::TableService, public SnsHandle {
     return action == "ConfirmSubscription" || action == "Unsubscribe";
   }
 
+  void stop() override { core_->stop(); }
   jobs::JobOutcome runDelivery(const jobs::Job& job) override { return core_->runDelivery(job); }
   void setJobWaker(std::function<void()> wake) override { core_->setJobWaker(std::move(wake)); }
   void setTlsBaseUrl(std::string url) override { core_->setTlsBaseUrl(std::move(url)); }
