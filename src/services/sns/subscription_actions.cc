@@ -10,6 +10,7 @@ namespace overcast::sns {
 namespace {
 
 constexpr size_t kListPage = 100;
+constexpr int64_t kTokenLifetimeMillis = 2LL * 24 * 3600 * 1000;  // confirmation tokens last two days (AWS)
 
 Error invalid(std::string_view what) { return Error(ErrorCode::InvalidParameter, fmt::format("Invalid parameter: {}", what)); }
 
@@ -158,6 +159,7 @@ void SnsCore::confirmSubscription(const RequestContext& ctx, const json::object&
     if (!token.empty() && s->token == token) match = s;
   if (!match) return reply(invalid("Token"));
   if (match->confirmed) return reply(Output{{"SubscriptionArn", match->arn}});  // a second click confirms nothing new
+  if (millisOf(ctx.now) - match->createdAt > kTokenLifetimeMillis) return reply(invalid("Token"));  // expired
   auto updated = std::make_shared<Subscription>(*match);
   updated->confirmed = true;
   if (auto* a = in.if_contains("AuthenticateOnUnsubscribe"); a && a->is_string() && a->get_string() == "true" &&
