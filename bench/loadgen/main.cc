@@ -3,6 +3,7 @@
 // N keep-alive connections each send one request at a time for a fixed duration after a
 // warm-up, spread over --threads threads (one io_context each); prints req/s and latency
 // percentiles as a human line and, with --json, one JSON line for bench/run.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -54,6 +55,8 @@ struct Options {
   std::string queueName;
   bool snsRaw = false;
   double countTimeout = 10;
+  std::string snsTopicArn;
+  std::uint64_t messages = 0;
 };
 
 std::string jsonEscape(std::string_view s) {
@@ -182,6 +185,8 @@ struct SqsFigures {
 // The SNS scenarios' extra figures: publishes answered and copies found in the queues.
 struct SnsFigures {
   int subscriptions = 0;
+  bool existing = false;  // sns-publish-existing: someone else's topic, copies not counted here
+  std::int64_t startUnixNs = 0, endUnixNs = 0;  // window start, last answer (CLOCK_REALTIME)
   bool raw = false;
   std::string topicArn;
   double drainSeconds = 0;
@@ -215,7 +220,15 @@ void report(const Options& options, const Stats& total, double seconds, double c
         sqs->tally.received, sqs->tally.lost, sqs->tally.duplicated, sqs->tally.unconfirmed,
         sqs->tally.foreign, sqs->tally.idMismatch, sqs->drainSeconds,
         sqs->drained ? "" : " (timed out: not drained)");
-  if (sns) {
+  if (sns && sns->existing) {
+    fmt::print(
+        "overcast-loadgen: sns publish to {}: {:.0f} publishes/s answered 200 with a MessageId; "
+        "whole run: {} sent, {} acknowledged, {} 200 without MessageId, {} failed, {} "
+        "unanswered; drain {:.1f} s{}\n",
+        sns->topicArn, static_cast<double>(total.messages) / seconds, sns->sent, sns->acked,
+        sns->noId, sns->failed, sns->unanswered, sns->drainSeconds,
+        sns->drained ? "" : " (timed out: publishes still unanswered)");
+  } else if (sns) {
     long missing = static_cast<long>(sns->expected) - sns->found;
     fmt::print(
         "overcast-loadgen: sns publish to {} SQS subscription{} ({}): {:.0f} publishes/s answered "
@@ -269,6 +282,8 @@ void report(const Options& options, const Stats& total, double seconds, double c
         sns->failed, sns->unanswered, sns->expected, sns->found, missing > 0 ? missing : 0,
         missing < 0 ? -missing : 0, sns->queueMin, sns->queueMax, sns->countSeconds,
         jsonEscape(sns->countError), sns->drainSeconds, sns->drained);
+    extra += fmt::format(",\"sns_existing\":{},\"start_unix_ns\":{},\"end_unix_ns\":{}",
+                         sns->existing, sns->startUnixNs, sns->endUnixNs);
   }
   const Scenario* scenario = findScenario(options.action);
   bool signedRequests =
@@ -351,12 +366,27 @@ int run(const Options& options) {
       fmt::print(stderr, "overcast-loadgen: SNS setup failed: {}\n", error);
       return 1;
     }
-    snsSessions.emplace(*snsRequests, fanout->topicArn);
+    snsSessions.emplace(*snsRequests, fanout->topicArn, options.messages);
     builder.setSessions(&*snsSessions);
     sns.emplace();
     sns->subscriptions = scenario->snsSubscriptions;
     sns->raw = options.snsRaw;
     sns->topicArn = fanout->topicArn;
+  }
+  // Publish to a topic someone else made and subscribed (bench/sns-http): no setup, no count.
+  if (scenario->snsExisting) {
+    if (options.snsTopicArn.empty()) {
+      fmt::print(stderr, "overcast-loadgen: {} needs --sns-topic-arn\n", scenario->name);
+      return 2;
+    }
+    snsRequests.emplace(builder.hostHeader(), signing.sign, signing.accessKey, signing.secretKey,
+                        signing.region);
+    snsSessions.emplace(*snsRequests, options.snsTopicArn, options.messages);
+    builder.setSessions(&*snsSessions);
+    sns.emplace();
+    sns->existing = true;
+    sns->raw = options.snsRaw;
+    sns->topicArn = options.snsTopicArn;
   }
   // SQS and SNS scenarios are primed by their setup: a primed send whose successor the priming
   // connection never reads would count as an unconfirmed message in sqs-cycle's tally.
@@ -370,6 +400,15 @@ int run(const Options& options) {
   window.start = Clock::now() + toDuration(options.warmup);
   window.end = window.start + toDuration(options.duration);
 
+  auto unixNs = [](Clock::time_point t) {
+    auto now = std::chrono::system_clock::now();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               (now + std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                          t - Clock::now()))
+                   .time_since_epoch())
+        .count();
+  };
+  std::int64_t startUnixNs = unixNs(window.start);
   std::vector<Stats> stats(static_cast<std::size_t>(options.threads));
   std::vector<std::thread> threads;
   for (int t = 1; t < options.threads; ++t)
@@ -384,9 +423,16 @@ int run(const Options& options) {
     sqs->drained = drainedAt < window.end + toDuration(options.drainTimeout);
     sqs->tally = sqsSessions->tally().result();
   }
+  // With --messages the run may end before the window: rates are over the time it took.
+  double seconds = std::chrono::duration<double>(window.end - window.start).count();
+  if (options.messages > 0)
+    seconds = std::clamp(std::chrono::duration<double>(Clock::now() - window.start).count(),
+                         1e-6, seconds);
   if (sns) {
     auto drainedAt = Clock::now();
-    sns->drainSeconds = std::chrono::duration<double>(drainedAt - window.end).count();
+    sns->startUnixNs = startUnixNs;
+    sns->endUnixNs = unixNs(drainedAt);
+    sns->drainSeconds = std::max(0.0, std::chrono::duration<double>(drainedAt - window.end).count());
     sns->drained = drainedAt < window.end + toDuration(options.drainTimeout);
     const SnsTally& t = snsSessions->tally();
     sns->sent = t.sent;
@@ -394,6 +440,8 @@ int run(const Options& options) {
     sns->noId = t.noId;
     sns->failed = t.failed;
     sns->unanswered = t.unanswered();
+  }
+  if (sns && !sns->existing) {
     sns->expected = static_cast<std::uint64_t>(sns->subscriptions) * sns->acked;
     // Copies are stored before Publish answers on overcast; a server that delivers later gets
     // --count-timeout seconds to catch up.
@@ -421,8 +469,7 @@ int run(const Options& options) {
 
   Stats total;
   for (const auto& s : stats) total.merge(s);
-  report(options, total, std::chrono::duration<double>(window.end - window.start).count(),
-         cpuSecondsUsed(), sqs, sns);
+  report(options, total, seconds, cpuSecondsUsed(), sqs, sns);
   return total.responses > 0 ? 0 : 1;
 }
 
@@ -474,6 +521,12 @@ int main(int argc, char** argv) {
   app.add_option("--count-timeout", options.countTimeout,
                  "SNS scenarios: seconds to wait after the run for the queues to hold every copy")
       ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--sns-topic-arn", options.snsTopicArn,
+                 "sns-publish-existing: the topic to publish to (made and subscribed beforehand)");
+  app.add_option("--messages", options.messages,
+                 "SNS publish scenarios: stop after this many publishes (all connections; the "
+                 "rates are then over the time they took, up to --duration)")
       ->capture_default_str();
   app.add_flag("--list", options.list, "list the scenarios and exit");
   CLI11_PARSE(app, argc, argv);

@@ -101,6 +101,12 @@ constexpr Scenario kScenarios[] = {
         .snsSubscriptions = 10,
     },
     {
+        .name = "sns-publish-existing",
+        .description = "sns-publish-1's Publish to the topic given by --sns-topic-arn (made and "
+                       "subscribed beforehand, e.g. by bench/sns-http); --messages N stops after N",
+        .snsExisting = true,
+    },
+    {
         .name = "raw-get",
         .description = "GET / unsigned: the HTTP ceiling (nginx, overcast-fixed-server)",
         .method = "GET",

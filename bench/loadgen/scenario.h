@@ -39,9 +39,14 @@ struct Scenario {
   // SNS publish scenarios (sns.h): a topic with this many SQS subscriptions made at setup, then
   // Publish sessions. 0: not one.
   int snsSubscriptions = 0;
+  // SNS Publish sessions to a topic that already exists (--sns-topic-arn), subscriptions and all:
+  // nothing is made at setup and no copies are counted (bench/sns-http counts them itself).
+  bool snsExisting = false;
 
   // True for the scenarios whose requests a session builds (SQS and SNS ones).
-  bool usesSession() const { return sqs != SqsMode::kNone || snsSubscriptions > 0; }
+  bool usesSession() const {
+    return sqs != SqsMode::kNone || snsSubscriptions > 0 || snsExisting;
+  }
 };
 
 // Every scenario, in --list order.

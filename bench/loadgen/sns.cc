@@ -201,15 +201,20 @@ constexpr int kSeqShift = 40;  // as Connection: the connection id in the high b
 class PublishSession : public Session {
  public:
   PublishSession(const SnsRequests& requests, const std::string& topicArn, SnsTally& tally,
-                 std::uint32_t id, MeasureWindow window)
+                 std::uint64_t limit, std::uint32_t id, MeasureWindow window)
       : requests_(requests),
         topicArn_(topicArn),
         tally_(tally),
+        limit_(limit),
         window_(window),
         seq_(static_cast<std::uint64_t>(id) << kSeqShift) {}
 
-  // After the window: nothing more is sent; the connection asks only once its answer is in.
-  bool finished() const override { return std::chrono::steady_clock::now() >= window_.end; }
+  // After the window (or the limit): nothing more is sent; the connection asks only once its
+  // answer is in.
+  bool finished() const override {
+    if (limit_ > 0 && tally_.sent.load(std::memory_order_relaxed) >= limit_) return true;
+    return std::chrono::steady_clock::now() >= window_.end;
+  }
 
   void next(std::string& out) override {
     tally_.sent.fetch_add(1, std::memory_order_relaxed);
@@ -232,6 +237,7 @@ class PublishSession : public Session {
   const SnsRequests& requests_;
   const std::string& topicArn_;
   SnsTally& tally_;
+  std::uint64_t limit_;
   MeasureWindow window_;
   std::uint64_t seq_;
   std::string message_;
@@ -240,7 +246,7 @@ class PublishSession : public Session {
 }  // namespace
 
 std::unique_ptr<Session> SnsSessions::make(std::uint32_t id, MeasureWindow window) {
-  return std::make_unique<PublishSession>(requests_, topicArn_, tally_, id, window);
+  return std::make_unique<PublishSession>(requests_, topicArn_, tally_, limit_, id, window);
 }
 
 }  // namespace overcast::bench

@@ -91,8 +91,10 @@ struct SnsTally {
 // so every publish sent has been answered when the copies are counted).
 class SnsSessions : public SessionFactory {
  public:
-  SnsSessions(const SnsRequests& requests, std::string topicArn)
-      : requests_(requests), topicArn_(std::move(topicArn)) {}
+  // `limit` > 0: the sessions stop once that many publishes were sent (all connections together;
+  // exact with one generator thread), even before the window ends.
+  SnsSessions(const SnsRequests& requests, std::string topicArn, std::uint64_t limit = 0)
+      : requests_(requests), topicArn_(std::move(topicArn)), limit_(limit) {}
   std::unique_ptr<Session> make(std::uint32_t id, MeasureWindow window) override;
   bool drains() const override { return true; }
   SnsTally& tally() { return tally_; }
@@ -100,6 +102,7 @@ class SnsSessions : public SessionFactory {
  private:
   const SnsRequests& requests_;
   std::string topicArn_;
+  std::uint64_t limit_;
   SnsTally tally_;
 };
 
