@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "services/sns/sns_core.h"
+#include "services/sns/sns_store.h"
 
 namespace overcast::sns {
 namespace {
@@ -44,6 +45,13 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   if (!protocol) return jobs::Fail{"sns: unknown protocol in delivery payload"};
 
   auto subscription = registry_.subscription(subscriptionArn);
+  if (type == "Expire") {  // three days after Subscribe: gone unless confirmed
+    if (!subscription || (*subscription)->confirmed) return jobs::Done{};
+    auto removed = store_.writeSync([&](store::WriteTxn& txn) { return deleteSubscriptionRow(txn, subscriptionArn); });
+    if (!removed) return jobs::Retry{std::nullopt, removed.error().message()};
+    registry_.removeSubscription(subscriptionArn);
+    return jobs::Done{};
+  }
   // A notification for a subscription that is gone (or not confirmed) is dropped, as on AWS.
   if (type == "Notification" && (!subscription || !(*subscription)->confirmed)) return jobs::Done{};
   if (type == "SubscriptionConfirmation" && (!subscription || (*subscription)->confirmed)) return jobs::Done{};

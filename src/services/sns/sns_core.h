@@ -73,6 +73,8 @@ class SnsCore {
   // PublishBatch's entries, after the batch-level checks.
   void publishEntries(const RequestContext& ctx, const Topic& topic, const json::array& entries, Reply reply);
 
+  // An unconfirmed subscription is deleted after three days (AWS): a job due then.
+  static constexpr std::chrono::hours kUnconfirmedLifetime{72};
   // Delivery jobs (delivery_jobs.cc): runs on a worker thread, may block.
   jobs::JobOutcome runDelivery(const jobs::Job& job);
 
@@ -94,7 +96,8 @@ class SnsCore {
   // The HTTPS listener's "https://host:port" (set once at start, before requests).
   void setTlsBaseUrl(std::string url) { tlsBaseUrl_ = std::move(url); }
   // Enqueues a delivery job (payload JSON) in `txn`.
-  Result<void> enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now);
+  Result<void> enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now,
+                               std::chrono::milliseconds delay = std::chrono::milliseconds(0));
   // Signs a message with the topic's SignatureVersion and returns its JSON document.
   Result<std::string> signedDocument(SnsMessage message, const Topic& topic) const;
   // The confirmation message (SubscriptionConfirmation or UnsubscribeConfirmation) job payload.

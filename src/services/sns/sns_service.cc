@@ -96,7 +96,8 @@ std::string SnsCore::signingCertUrl(const RequestContext& ctx) const {
   return fmt::format("{}/{}", base, identity_.certificateFileName());
 }
 
-Result<void> SnsCore::enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now) {
+Result<void> SnsCore::enqueueDelivery(store::WriteTxn& txn, const Subscription& s, json::object payload, TimePoint now,
+                                      std::chrono::milliseconds delay) {
   payload["subscription"] = s.arn;
   payload["protocol"] = std::string(toString(s.protocol));
   payload["endpoint"] = s.endpoint;
@@ -105,6 +106,7 @@ Result<void> SnsCore::enqueueDelivery(store::WriteTxn& txn, const Subscription& 
   spec.target = s.arn;
   spec.payload = json::serialize(payload);
   spec.now = now;
+  spec.delay = delay;
   // HTTP(S): the subscription's retry policy bounds the attempts (checked per attempt in
   // runDelivery); mail: AWS's customer-managed policy makes 50 attempts.
   spec.maxAttempts = 101;

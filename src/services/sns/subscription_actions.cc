@@ -138,8 +138,9 @@ void SnsCore::subscribe(const RequestContext& ctx, const json::object& in, Reply
   store_.write(
       [this, s, confirmation, now = ctx.now](store::WriteTxn& txn) -> Result<void> {
         if (auto r = upsertSubscription(txn, *s); !r) return r;
-        if (confirmation) return enqueueDelivery(txn, *s, *confirmation, now);
-        return {};
+        if (!confirmation) return {};
+        if (auto r = enqueueDelivery(txn, *s, *confirmation, now); !r) return r;
+        return enqueueDelivery(txn, *s, json::object{{"type", "Expire"}}, now, kUnconfirmedLifetime);
       },
       [this, s, returnArn, reply = std::move(reply)](Result<void> done) {
         if (!done) return reply(done.error());

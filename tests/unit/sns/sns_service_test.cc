@@ -11,6 +11,7 @@
 
 #include "fakes/fake_clock.h"
 #include "fakes/temp_dir.h"
+#include "jobs/job_queue.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace overcast::sns {
@@ -121,6 +122,38 @@ TEST_F(SnsServiceTest, ConfirmationTokensExpireAfterTwoDays) {
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code(), ErrorCode::InvalidParameter);
   EXPECT_EQ(late.error().message(), "Invalid parameter: Token");
+}
+
+TEST_F(SnsServiceTest, AnUnconfirmedSubscriptionIsDeletedAfterThreeDays) {
+  auto topic = call("CreateTopic", R"({"Name":"t"})");
+  ASSERT_TRUE(topic);
+  const std::string arn(topic->at("TopicArn").as_string());
+  for (const char* who : {"late@example.com", "kept@example.com"})
+    ASSERT_TRUE(call("Subscribe", R"({"TopicArn":")" + arn + R"(","Protocol":"email","Endpoint":")" + who + "\"}"));
+  std::string keptToken;
+  std::vector<jobs::Job> expiries;
+  ASSERT_TRUE(db_->read([&](store::ReadTxn& txn) -> Result<void> {
+    auto token = txn.queryOne("SELECT token FROM sns_subscriptions WHERE endpoint = 'kept@example.com'");
+    if (!token) return token.error();
+    keptToken = (*token)->text(0);
+    auto rows = txn.query("SELECT id, kind, target, payload, next_run_at FROM jobs WHERE payload LIKE '%Expire%'");
+    if (!rows) return rows.error();
+    for (const auto& r : *rows) {
+      EXPECT_EQ(r.integer(4), jobs::toMillis(clock_.now() + std::chrono::hours(72)));  // due in three days
+      expiries.push_back(jobs::Job{r.integer(0), r.text(1), r.text(2), r.text(3), 1, 101, clock_.now()});
+    }
+    return {};
+  }));
+  ASSERT_EQ(expiries.size(), 2u);
+  ASSERT_TRUE(call("ConfirmSubscription", R"({"TopicArn":")" + arn + R"(","Token":")" + keptToken + "\"}"));
+  clock_.advance(std::chrono::hours(72));
+  auto* handle = snsHandleOf(*service_);
+  for (const auto& job : expiries) EXPECT_TRUE(std::holds_alternative<jobs::Done>(handle->runDelivery(job)));
+  auto listed = call("ListSubscriptionsByTopic", R"({"TopicArn":")" + arn + "\"}");
+  ASSERT_TRUE(listed);
+  const auto& subs = listed->at("Subscriptions").as_array();
+  ASSERT_EQ(subs.size(), 1u);
+  EXPECT_EQ(subs[0].at("Endpoint"), "kept@example.com");
 }
 
 TEST_F(SnsServiceTest, TopicsAndSubscriptionsSurviveARestart) {
