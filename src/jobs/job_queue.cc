@@ -68,13 +68,23 @@ Result<int64_t> enqueueJob(store::WriteTxn& txn, const JobSpec& spec) {
 
 namespace {
 
-// The WHERE clause shared by hasDueJob and claimJob; appends its parameters.
-std::string dueCondition(const std::vector<std::string>& kinds, TimePoint now, std::chrono::milliseconds lease,
+// The WHERE clause shared by hasDueJob and claimJob for jobs in `state` ('pending', or
+// 'running' whose lease has expired); appends its parameters. One state per query: with an OR
+// of the two, SQLite reads and sorts every due row to find the oldest (a backlog of n jobs then
+// costs O(n) per claim), where a single state walks the jobs_due index (state, next_run_at) in
+// order and stops at the first row of a wanted kind.
+std::string dueCondition(std::string_view state, const std::vector<std::string>& kinds, TimePoint now,
                          std::vector<SqlValue>& params) {
-  std::string in = kindList(kinds, params);
+  params.emplace_back(std::string(state));
   params.emplace_back(toMillis(now));
-  params.emplace_back(int64_t{lease.count() > 0 ? 1 : 0});
-  return "kind IN (" + in + ") AND next_run_at <= ? AND (state = 'pending' OR (state = 'running' AND ? = 1))";
+  std::string in = kindList(kinds, params);
+  return "state = ? AND next_run_at <= ? AND kind IN (" + in + ")";
+}
+
+// The states a claim may take a job from: pending, then (with leases) running past its lease.
+std::vector<std::string_view> claimableStates(std::chrono::milliseconds lease) {
+  if (lease.count() > 0) return {"pending", "running"};
+  return {"pending"};
 }
 
 }  // namespace
@@ -82,27 +92,37 @@ std::string dueCondition(const std::vector<std::string>& kinds, TimePoint now, s
 Result<bool> hasDueJob(store::ReadTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
                        std::chrono::milliseconds lease) {
   if (kinds.empty()) return false;
-  std::vector<SqlValue> params;
-  std::string where = dueCondition(kinds, now, lease, params);
-  auto row = txn.queryOne("SELECT 1 FROM jobs WHERE " + where + " LIMIT 1", params);
-  if (!row) return row.error();
-  return row->has_value();
+  for (std::string_view state : claimableStates(lease)) {
+    std::vector<SqlValue> params;
+    std::string where = dueCondition(state, kinds, now, params);
+    auto row = txn.queryOne("SELECT 1 FROM jobs WHERE " + where + " LIMIT 1", params);
+    if (!row) return row.error();
+    if (row->has_value()) return true;
+  }
+  return false;
 }
 
 Result<std::optional<Job>> claimJob(store::WriteTxn& txn, const std::vector<std::string>& kinds, TimePoint now,
                                     std::chrono::milliseconds lease) {
   if (kinds.empty()) return std::optional<Job>{};
   const int64_t nowMs = toMillis(now);
-  std::vector<SqlValue> params;
-  std::string where = dueCondition(kinds, now, lease, params);
-  // Oldest due first; ties by id so the order is the enqueue order.
-  auto row = txn.queryOne(
-      "SELECT id, kind, target, payload, attempts, max_attempts, created_at FROM jobs WHERE " + where +
-          " ORDER BY next_run_at, id LIMIT 1",
-      params);
-  if (!row) return row.error();
-  if (!*row) return std::optional<Job>{};
-  const store::Row& r = **row;
+  std::optional<store::Row> found;
+  for (std::string_view state : claimableStates(lease)) {
+    std::vector<SqlValue> params;
+    std::string where = dueCondition(state, kinds, now, params);
+    // Oldest due first; ties by id so the order is the enqueue order.
+    auto row = txn.queryOne(
+        "SELECT id, kind, target, payload, attempts, max_attempts, created_at FROM jobs WHERE " + where +
+            " ORDER BY next_run_at, id LIMIT 1",
+        params);
+    if (!row) return row.error();
+    if (*row) {
+      found = std::move(**row);
+      break;
+    }
+  }
+  if (!found) return std::optional<Job>{};
+  const store::Row& r = *found;
   Job job{r.integer(0), r.text(1), r.text(2), r.text(3), r.integer(4) + 1, r.integer(5), fromMillis(r.integer(6))};
   // While running, next_run_at is the lease deadline (only read when leases are on).
   auto upd = txn.exec("UPDATE jobs SET state = 'running', attempts = ?, next_run_at = ?, updated_at = ? WHERE id = ?",

@@ -45,6 +45,19 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   if (!protocol) return jobs::Fail{"sns: unknown protocol in delivery payload"};
 
   auto subscription = registry_.subscription(subscriptionArn);
+  if (!subscription) {
+    // A worker can claim a job as soon as its transaction commits, before the completion that
+    // puts a new subscription in memory has run: the store, written in that transaction, knows.
+    std::optional<Subscription> stored;
+    auto read = store_.read([&](store::ReadTxn& txn) -> Result<void> {
+      auto s = loadSubscription(txn, subscriptionArn);
+      if (!s) return s.error();
+      stored = std::move(*s);
+      return {};
+    });
+    if (!read) return jobs::Retry{std::nullopt, read.error().message()};
+    if (stored) subscription = std::make_shared<const Subscription>(std::move(*stored));
+  }
   if (type == "Expire") {  // three days after Subscribe: gone unless confirmed
     if (!subscription || (*subscription)->confirmed) return jobs::Done{};
     auto removed = store_.writeSync([&](store::WriteTxn& txn) { return deleteSubscriptionRow(txn, subscriptionArn); });

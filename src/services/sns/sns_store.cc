@@ -26,7 +26,33 @@ Map fromJson(const std::string& text) {
   return out;
 }
 
+constexpr std::string_view kSubscriptionColumns =
+    "SELECT arn, topic_arn, owner, protocol, endpoint, confirmed, token, attributes, created_at FROM sns_subscriptions";
+
+std::optional<Subscription> subscriptionOf(const store::Row& r) {
+  auto protocol = parseProtocol(r.text(3));
+  if (!protocol) return std::nullopt;  // a protocol this version does not know: leave the row alone
+  Subscription s;
+  s.arn = r.text(0);
+  s.topicArn = r.text(1);
+  s.owner = r.text(2);
+  s.protocol = *protocol;
+  s.endpoint = r.text(4);
+  s.confirmed = r.integer(5) != 0;
+  s.token = r.text(6);
+  s.attributes = fromJson<AttributeMap>(r.text(7));
+  s.createdAt = r.integer(8);
+  return s;
+}
+
 }  // namespace
+
+Result<std::optional<Subscription>> loadSubscription(store::ReadTxn& txn, const std::string& arn) {
+  auto row = txn.queryOne(std::string(kSubscriptionColumns) + " WHERE arn = ?", {arn});
+  if (!row) return row.error();
+  if (!*row) return std::optional<Subscription>{};
+  return subscriptionOf(**row);
+}
 
 Result<SnsRows> loadSns(store::ReadTxn& txn) {
   SnsRows rows;
@@ -43,25 +69,10 @@ Result<SnsRows> loadSns(store::ReadTxn& txn) {
     t.createdAt = r.integer(6);
     rows.topics.push_back(std::move(t));
   }
-  auto subs = txn.query(
-      "SELECT arn, topic_arn, owner, protocol, endpoint, confirmed, token, attributes, created_at FROM sns_subscriptions "
-      "ORDER BY arn");
+  auto subs = txn.query(std::string(kSubscriptionColumns) + " ORDER BY arn");
   if (!subs) return subs.error();
-  for (const auto& r : *subs) {
-    auto protocol = parseProtocol(r.text(3));
-    if (!protocol) continue;  // a protocol this version does not know: leave the row alone
-    Subscription s;
-    s.arn = r.text(0);
-    s.topicArn = r.text(1);
-    s.owner = r.text(2);
-    s.protocol = *protocol;
-    s.endpoint = r.text(4);
-    s.confirmed = r.integer(5) != 0;
-    s.token = r.text(6);
-    s.attributes = fromJson<AttributeMap>(r.text(7));
-    s.createdAt = r.integer(8);
-    rows.subscriptions.push_back(std::move(s));
-  }
+  for (const auto& r : *subs)
+    if (auto s = subscriptionOf(r)) rows.subscriptions.push_back(std::move(*s));
   return rows;
 }
 

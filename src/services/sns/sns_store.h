@@ -2,6 +2,7 @@
 // tags as JSON objects of strings. Functions over the caller's transaction.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "core/result.h"
@@ -16,6 +17,8 @@ struct SnsRows {
 };
 
 Result<SnsRows> loadSns(store::ReadTxn& txn);
+// One subscription row, if there is one.
+Result<std::optional<Subscription>> loadSubscription(store::ReadTxn& txn, const std::string& arn);
 Result<void> upsertTopic(store::WriteTxn& txn, const Topic& topic);
 Result<void> deleteTopicRows(store::WriteTxn& txn, const std::string& topicArn);
 Result<void> upsertSubscription(store::WriteTxn& txn, const Subscription& s);

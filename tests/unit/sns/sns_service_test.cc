@@ -8,10 +8,12 @@
 #include <mutex>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "fakes/fake_clock.h"
 #include "fakes/temp_dir.h"
 #include "jobs/job_queue.h"
+#include "services/sns/sns_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace overcast::sns {
@@ -154,6 +156,30 @@ TEST_F(SnsServiceTest, AnUnconfirmedSubscriptionIsDeletedAfterThreeDays) {
   const auto& subs = listed->at("Subscriptions").as_array();
   ASSERT_EQ(subs.size(), 1u);
   EXPECT_EQ(subs[0].at("Endpoint"), "kept@example.com");
+}
+
+TEST_F(SnsServiceTest, AConfirmationClaimedBeforeTheSubscriptionIsInMemoryIsStillSent) {
+  auto topic = call("CreateTopic", R"({"Name":"t"})");
+  ASSERT_TRUE(topic);
+  const std::string arn(topic->at("TopicArn").as_string());
+  // The row is committed (as Subscribe's transaction commits it) but memory has not heard yet.
+  Subscription s;
+  s.arn = arn + ":early";
+  s.topicArn = arn;
+  s.owner = "000000000000";
+  s.protocol = Protocol::Email;
+  s.endpoint = "early@example.com";
+  s.token = "tok";
+  ASSERT_TRUE(db_->writeSync([&](store::WriteTxn& txn) { return upsertSubscription(txn, s); }));
+  json::object payload{{"type", "SubscriptionConfirmation"}, {"messageId", "m"}, {"topicArn", arn},
+                       {"subscription", s.arn}, {"protocol", "email"}, {"endpoint", s.endpoint},
+                       {"document", "{}"}, {"subscribeUrl", "http://127.0.0.1:4566/?Action=ConfirmSubscription"}};
+  jobs::Job job{1, std::string(kSnsDeliveryJobKind), s.arn, json::serialize(payload), 1, 101, clock_.now()};
+  EXPECT_TRUE(std::holds_alternative<jobs::Done>(snsHandleOf(*service_)->runDelivery(job)));
+  auto mails = Mailer::listOutbox(dir_.path() / "mail");
+  ASSERT_TRUE(mails);
+  ASSERT_EQ(mails->size(), 1u);
+  EXPECT_EQ((*mails)[0].to, "early@example.com");
 }
 
 TEST_F(SnsServiceTest, TopicsAndSubscriptionsSurviveARestart) {
