@@ -263,6 +263,7 @@ def test_email_through_the_outbox(server, sns):
     notes = wait_for(lambda: [m for _, m in outbox_mails(server)
                               if m["To"] == "ops@example.com" and m["Subject"] == "Snapshot completed"])
     assert notes and "the snapshot completed" in body_text(notes[0])
+    assert notes[0]["From"].addresses[0].display_name == "Ops"  # the topic's DisplayName, as AWS sends it
     listed = integ.admin_ok("mail", data=server.data_dir)["Mails"]  # `overcast admin mail`
     assert {"To": "ops@example.com", "Subject": "Snapshot completed"}.items() <= \
         next(m for m in listed if m["Subject"] == "Snapshot completed").items()

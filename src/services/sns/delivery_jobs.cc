@@ -109,6 +109,9 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   if (*protocol == Protocol::Email || *protocol == Protocol::EmailJson) {
     Mail mail;
     mail.to = endpoint;
+    // AWS sends from the topic's DisplayName, or from "AWS Notifications".
+    mail.fromName = field(payload, "displayName");
+    if (mail.fromName.empty()) mail.fromName = "AWS Notifications";
     if (type == "Notification") {
       mail.subject = field(payload, "subject");
       mail.textBody = document;

@@ -131,6 +131,21 @@ TEST(MailFormatTest, DatesRoundTrip) {
   EXPECT_FALSE(mail_format::parseDate("Mon, 31 Feb 2024 00:00:00 +0000", parsed));
 }
 
+TEST_F(MailerTest, FromCarriesTheDisplayNameQuotedOrEncoded) {
+  Mailer mailer(outboxOptions(), clock_, *ids_);
+  Mail mail{"alice@example.com", "Hi", "body\n", {}};
+  mail.fromName = "Ops \"Backups\"";
+  auto ascii = mailer.buildMessage(mail);
+  ASSERT_TRUE(ascii) << ascii.error().message();
+  EXPECT_NE(ascii->find("From: \"Ops \\\"Backups\\\"\" <"), std::string::npos) << *ascii;
+  mail.fromName = "Sauvegardes \xc3\xa9t\xc3\xa9";  // "Sauvegardes été"
+  auto utf8 = mailer.buildMessage(mail);
+  ASSERT_TRUE(utf8);
+  EXPECT_NE(utf8->find("From: =?UTF-8?"), std::string::npos) << *utf8;
+  mail.fromName = "two\nlines";
+  EXPECT_FALSE(mailer.buildMessage(mail));
+}
+
 TEST_F(MailerTest, BuildsAProperMessage) {
   Mailer mailer(outboxOptions(), clock_, *ids_);
   auto message = mailer.buildMessage(

@@ -443,12 +443,31 @@ void Mailer::loadTrust() {
 
 Mailer::~Mailer() = default;
 
+namespace {
+
+// A display name for a From header: a quoted string when it is printable ASCII, else an
+// RFC 2047 encoded-word (as subjects are).
+std::string displayName(std::string_view name) {
+  if (!isPrintableAscii(name)) return mail_format::encodeSubject(name);
+  std::string quoted = "\"";
+  for (char c : name) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
 Result<std::string> Mailer::buildMessage(const Mail& mail) const {
   if (hasLineBreak(mail.to) || !isPlainAddress(mail.to)) {
     return invalid("Invalid parameter: Endpoint: not a plain email address (local@domain)");
   }
   if (hasLineBreak(mail.subject)) {
     return invalid("Invalid parameter: Subject: must not contain line breaks");
+  }
+  if (hasLineBreak(mail.fromName)) {
+    return invalid("Invalid parameter: DisplayName: must not contain line breaks");
   }
   if (hasLineBreak(options_.from) || !isPrintableAscii(options_.from) ||
       !isPlainAddress(envelopeAddress(options_.from))) {
@@ -478,7 +497,11 @@ Result<std::string> Mailer::buildMessage(const Mail& mail) const {
   std::string m;
   m.reserve(mail.textBody.size() * 11 / 10 + 512);
   m += fmt::format("Date: {}\r\n", mail_format::formatDate(clock_.now()));
-  m += fmt::format("From: {}\r\n", options_.from);
+  if (mail.fromName.empty()) {
+    m += fmt::format("From: {}\r\n", options_.from);
+  } else {
+    m += fmt::format("From: {} <{}>\r\n", displayName(mail.fromName), fromAddress);
+  }
   m += fmt::format("To: {}\r\n", mail.to);
   if (!mail.subject.empty()) {
     m += fmt::format("Subject: {}\r\n", mail_format::encodeSubject(mail.subject));

@@ -61,6 +61,9 @@ struct Mail {
   // Added after the standard headers, e.g. {"List-Unsubscribe", "<https://...>"}: printable
   // ASCII, and not one of the headers the Mailer writes itself.
   std::vector<std::pair<std::string, std::string>> extraHeaders;
+  // The sender's display name ("" = the configured From as it is): SNS puts the topic's
+  // DisplayName there, as AWS does. UTF-8; no line breaks.
+  std::string fromName{};
 };
 
 // One message in the outbox, as read back from its headers.
