@@ -13,6 +13,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/input.h"
 #include "api/service.h"
 #include "core/clock.h"
 #include "core/id_generator.h"
@@ -132,7 +133,8 @@ class SnsCore {
 };
 
 // Input helpers
-std::string stringOf(const json::object& in, std::string_view name);
+using api::stringOf;
+using api::stringsOf;
 AttributeMap attributeMapOf(const json::object& in, std::string_view name);
 std::map<std::string, std::string> tagsOf(const json::object& in, std::string_view name);
 // A new random hex token (confirmation tokens).

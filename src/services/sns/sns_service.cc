@@ -11,11 +11,6 @@
 
 namespace overcast::sns {
 
-std::string stringOf(const json::object& in, std::string_view name) {
-  auto* v = in.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
 AttributeMap attributeMapOf(const json::object& in, std::string_view name) {
   AttributeMap out;
   if (auto* v = in.if_contains(name); v && v->is_object())

@@ -139,14 +139,6 @@ void SnsCore::setTopicAttributes(const RequestContext& ctx, const json::object& 
 
 namespace {
 
-std::vector<std::string> stringsOf(const json::object& in, std::string_view name) {
-  std::vector<std::string> out;
-  if (auto* v = in.if_contains(name); v && v->is_array())
-    for (const auto& item : v->get_array())
-      if (item.is_string()) out.emplace_back(item.get_string());
-  return out;
-}
-
 // The policy statements of AddPermission are SQS's, with SNS actions; SNS calls its errors
 // InvalidParameter.
 Result<std::string> asSnsError(Result<std::string> r) {

@@ -14,6 +14,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "api/input.h"
 #include "api/service.h"
 #include "core/clock.h"
 #include "core/id_generator.h"
@@ -160,9 +161,9 @@ Result<const json::array*> batchEntries(const json::object& in, std::string_view
 std::string fifoSequenceNumber(int64_t sequence);
 
 // Input helpers
-std::string stringOf(const json::object& in, std::string_view name);
-std::optional<int64_t> intOf(const json::object& in, std::string_view name);
-std::vector<std::string> stringsOf(const json::object& in, std::string_view name);
-std::map<std::string, std::string> stringMapOf(const json::object& in, std::string_view name);
+using api::intOf;
+using api::stringMapOf;
+using api::stringOf;
+using api::stringsOf;
 
 }  // namespace overcast::sqs
