@@ -92,6 +92,24 @@ def test_list_topics_pages(sns):
         sns.delete_topic(TopicArn=arn)
 
 
+def test_list_subscriptions_pages(sns):
+    arn = sns.create_topic(Name="many-subscribers")["TopicArn"]
+    made = {sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint="arn:aws:sqs:us-east-1:000000000000:q%03d" % i)
+            ["SubscriptionArn"] for i in range(105)}
+    for list_call in (lambda **kw: sns.list_subscriptions_by_topic(TopicArn=arn, **kw), sns.list_subscriptions):
+        seen, token, pages = [], None, 0
+        while True:
+            r = list_call(**({"NextToken": token} if token else {}))
+            pages += 1
+            assert len(r["Subscriptions"]) <= 100
+            seen += [s["SubscriptionArn"] for s in r["Subscriptions"] if s["TopicArn"] == arn]
+            token = r.get("NextToken")
+            if not token:
+                break
+        assert pages >= 2 and len(seen) == len(set(seen)) and set(seen) == made
+    sns.delete_topic(TopicArn=arn)
+
+
 def test_fifo_topic_rules(sns, sqs):
     with pytest.raises(ClientError) as e:
         sns.create_topic(Name="plain.fifo")
