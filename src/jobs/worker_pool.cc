@@ -90,6 +90,7 @@ WorkerPoolStats WorkerPool::stats() const {
 
 void WorkerPool::run() {
   const std::vector<std::string> ks = kinds();
+  bool justClaimed = false;  // a backlog is likely: claim without looking first
   for (;;) {
     uint64_t seen = 0;
     {
@@ -98,13 +99,15 @@ void WorkerPool::run() {
       seen = wakeGeneration_;
     }
     // Look with a read first: idle polling then costs no write transaction.
-    bool due = false;
-    auto looked = store_.read([&](store::ReadTxn& txn) -> Result<void> {
-      auto d = hasDueJob(txn, ks, clock_.now(), options_.lease);
-      if (!d) return d.error();
-      due = *d;
-      return {};
-    });
+    bool due = justClaimed;
+    Result<void> looked;
+    if (!due)
+      looked = store_.read([&](store::ReadTxn& txn) -> Result<void> {
+        auto d = hasDueJob(txn, ks, clock_.now(), options_.lease);
+        if (!d) return d.error();
+        due = *d;
+        return {};
+      });
     if (!looked) spdlog::warn("jobs: poll failed: {}", looked.error().message());
     std::optional<Job> job;
     Result<void> claimed = looked;
@@ -115,6 +118,7 @@ void WorkerPool::run() {
       return {};
     });
     if (looked && !claimed) spdlog::warn("jobs: claim failed: {}", claimed.error().message());
+    justClaimed = claimed && job;
     if (claimed && job) {
       claimed_.fetch_add(1, std::memory_order_relaxed);
       Handler handler;
