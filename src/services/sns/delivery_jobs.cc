@@ -32,6 +32,14 @@ std::string confirmationMail(const json::object& payload) {
 
 }  // namespace
 
+Result<void> SnsCore::sendAndWait(const std::string& queueArn, const std::string& topicArn,
+                                  const std::string& topicOwner, const std::string& body) {
+  std::promise<Result<void>> sent;
+  sqs_.deliverOne(sqs::TopicDelivery{queueArn, topicArn, topicOwner, json::object{{"MessageBody", body}}, clock_.now()},
+                  [&sent](Result<void> r) { sent.set_value(std::move(r)); });
+  return sent.get_future().get();
+}
+
 jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   boost::system::error_code ec;
   auto parsed = boost::json::parse(job.payload, ec);
@@ -93,11 +101,7 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
         auto p = boost::json::parse(redrive, pe);
         if (!pe && p.is_object()) {
           const std::string dlq = field(p.get_object(), "deadLetterTargetArn");
-          std::promise<Result<void>> sent;
-          sqs::TopicDelivery d{dlq, field(payload, "topicArn"), topic ? (*topic)->account : std::string(),
-                               json::object{{"MessageBody", document}}, clock_.now()};
-          sqs_.deliverOne(std::move(d), [&sent](Result<void> r) { sent.set_value(std::move(r)); });
-          auto r = sent.get_future().get();
+          auto r = sendAndWait(dlq, field(payload, "topicArn"), topic ? (*topic)->account : std::string(), document);
           if (r) return jobs::Done{};
           return jobs::Fail{fmt::format("{}; and the dead-letter queue refused it: {}", why, r.error().message())};
         }
@@ -132,11 +136,7 @@ jobs::JobOutcome SnsCore::runDelivery(const jobs::Job& job) {
   }
 
   // A queue of another account: its confirmation message goes into the queue.
-  std::promise<Result<void>> sent;
-  sqs::TopicDelivery d{endpoint, field(payload, "topicArn"), topic ? (*topic)->account : std::string(),
-                       json::object{{"MessageBody", document}}, clock_.now()};
-  sqs_.deliverOne(std::move(d), [&sent](Result<void> r) { sent.set_value(std::move(r)); });
-  auto r = sent.get_future().get();
+  auto r = sendAndWait(endpoint, field(payload, "topicArn"), topic ? (*topic)->account : std::string(), document);
   if (r) return jobs::Done{};
   return jobs::Retry{std::nullopt, r.error().message()};
 }

@@ -170,7 +170,7 @@ struct FanOut {
 class DocumentMaker {
  public:
   DocumentMaker(SnsCore& core, const Topic& topic, const Prepared& p, const RequestContext& ctx)
-      : core_(core), topic_(topic), p_(p), base_(core.baseUrl(ctx)) {
+      : core_(core), p_(p), base_(core.baseUrl(ctx)) {
     m_.type = SnsMessageType::Notification;
     m_.messageId = p.messageId;
     m_.topicArn = topic.arn;
@@ -198,7 +198,6 @@ class DocumentMaker {
 
  private:
   SnsCore& core_;
-  const Topic& topic_;
   const Prepared& p_;
   const std::string base_;
   SnsMessage m_;

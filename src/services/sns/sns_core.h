@@ -78,6 +78,9 @@ class SnsCore {
   static constexpr std::chrono::hours kUnconfirmedLifetime{72};
   // Delivery jobs (delivery_jobs.cc): runs on a worker thread, may block.
   jobs::JobOutcome runDelivery(const jobs::Job& job);
+  // Sends `body` into a queue for a topic and waits until it is stored (worker threads only).
+  Result<void> sendAndWait(const std::string& queueArn, const std::string& topicArn, const std::string& topicOwner,
+                           const std::string& body);
 
   const SigningIdentity& identity() const { return identity_; }
   // Called after a write that enqueued delivery jobs is durable.
@@ -137,6 +140,9 @@ using api::stringOf;
 using api::stringsOf;
 AttributeMap attributeMapOf(const json::object& in, std::string_view name);
 std::map<std::string, std::string> tagsOf(const json::object& in, std::string_view name);
+// The subscription's FilterPolicy attribute, parsed for its FilterPolicyScope; null when it has
+// none. Errors: the filter-policy engine's InvalidParameter.
+Result<std::shared_ptr<const FilterPolicy>> parseFilter(const AttributeMap& attributes);
 // A new random hex token (confirmation tokens).
 std::string newToken(IdGenerator& ids);
 int64_t millisOf(TimePoint t);

@@ -27,6 +27,16 @@ std::map<std::string, std::string> tagsOf(const json::object& in, std::string_vi
   return out;
 }
 
+Result<std::shared_ptr<const FilterPolicy>> parseFilter(const AttributeMap& attributes) {
+  auto it = attributes.find("FilterPolicy");
+  if (it == attributes.end() || it->second.empty()) return std::shared_ptr<const FilterPolicy>();
+  auto scope = attributes.find("FilterPolicyScope");
+  const bool body = scope != attributes.end() && scope->second == "MessageBody";
+  auto parsed = FilterPolicy::parse(it->second, body ? FilterScope::MessageBody : FilterScope::MessageAttributes);
+  if (!parsed) return parsed.error();
+  return std::make_shared<const FilterPolicy>(std::move(*parsed));
+}
+
 std::string newToken(IdGenerator& ids) {
   std::string token;
   for (int i = 0; i < 4; ++i)
@@ -54,12 +64,7 @@ Result<void> SnsCore::load() {
     if (!rows) return rows.error();
     for (auto& t : rows->topics) registry_.putTopic(std::make_shared<const Topic>(std::move(t)));
     for (auto& s : rows->subscriptions) {
-      auto filter = s.attribute("FilterPolicy");
-      if (!filter.empty()) {
-        auto scope = s.attribute("FilterPolicyScope") == "MessageBody" ? FilterScope::MessageBody
-                                                                        : FilterScope::MessageAttributes;
-        if (auto parsed = FilterPolicy::parse(filter, scope)) s.filter = std::make_shared<const FilterPolicy>(std::move(*parsed));
-      }
+      if (auto filter = parseFilter(s.attributes)) s.filter = std::move(*filter);  // was valid when stored
       registry_.putSubscription(std::make_shared<const Subscription>(std::move(s)));
     }
     return {};

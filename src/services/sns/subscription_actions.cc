@@ -14,17 +14,6 @@ constexpr int64_t kTokenLifetimeMillis = 2LL * 24 * 3600 * 1000;  // confirmatio
 
 Error invalid(std::string_view what) { return Error(ErrorCode::InvalidParameter, fmt::format("Invalid parameter: {}", what)); }
 
-Result<std::shared_ptr<const FilterPolicy>> parseFilter(const AttributeMap& attributes) {
-  auto it = attributes.find("FilterPolicy");
-  if (it == attributes.end() || it->second.empty()) return std::shared_ptr<const FilterPolicy>();
-  auto scope = attributes.count("FilterPolicyScope") && attributes.at("FilterPolicyScope") == "MessageBody"
-                   ? FilterScope::MessageBody
-                   : FilterScope::MessageAttributes;
-  auto parsed = FilterPolicy::parse(it->second, scope);
-  if (!parsed) return parsed.error();
-  return std::make_shared<const FilterPolicy>(std::move(*parsed));
-}
-
 json::object listEntry(const Subscription& s) {
   return json::object{{"SubscriptionArn", s.confirmed ? s.arn : std::string("PendingConfirmation")},
                       {"Owner", s.owner},
