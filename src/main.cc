@@ -32,6 +32,17 @@ int main(int argc, char** argv) {
   serve->add_flag("--uniform-az-mapping", config.uniformAzMapping,
                   "Give every account the same Availability Zone name-to-id mapping")
       ->envname("OVERCAST_UNIFORM_AZ_MAPPING");
+  serve->add_option("--compute", config.compute, "Compute driver: none (the instance lifecycle only)")
+      ->envname("OVERCAST_COMPUTE")->capture_default_str()->check(CLI::IsMember({"none"}));
+  serve->add_option("--lifecycle-delay-ms", config.lifecycleDelayMs,
+                    "Milliseconds an instance spends pending, stopping or shutting-down (none driver)")
+      ->envname("OVERCAST_LIFECYCLE_DELAY_MS")->capture_default_str()->check(CLI::Range(0, 3600000));
+  serve->add_option("--quota-model", config.quotaModel,
+                    "EC2 On-Demand quota: instances (20 running per region) or vcpus (quota L-1216C47A)")
+      ->envname("OVERCAST_QUOTA_MODEL")->capture_default_str()->check(CLI::IsMember({"instances", "vcpus"}));
+  serve->add_flag("--allow-reset", config.allowReset,
+                  "Test rigs: POST /_overcast/reset (and /moto-api/reset) wipes every account's resources")
+      ->envname("OVERCAST_ALLOW_RESET");
   serve->add_option("--tls-listen", config.tlsListen, "HTTPS address:port (off by default)")->envname("OVERCAST_TLS_LISTEN");
   serve->add_option("--tls-cert", config.tlsCert, "PEM certificate chain (default: issued by the data directory's CA)")
       ->envname("OVERCAST_TLS_CERT");

@@ -14,6 +14,10 @@ struct ServerConfig {
   std::string defaultAccount = "000000000000";
   int maxClockSkewSeconds = 300;
   bool uniformAzMapping = false;
+  std::string compute = "none";         // compute driver: none (container: the compute issue)
+  int lifecycleDelayMs = 100;           // pending -> running etc. with the none driver
+  std::string quotaModel = "instances"; // instances | vcpus
+  bool allowReset = false;              // POST /_overcast/reset and /moto-api/reset
   std::string tlsListen;  // empty = no HTTPS listener
   std::string tlsCert;    // PEM; empty = make one from the data directory's CA
   std::string tlsKey;

@@ -29,6 +29,7 @@
 #include "server/ops_endpoints.h"
 #include "server/tls.h"
 #include "server/version.h"
+#include "compute/driver.h"
 #include "services/ec2/ec2_service.h"
 #include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
@@ -107,7 +108,15 @@ int runServer(const ServerConfig& config) {
   (*db)->setCompletionExecutor([completions](std::function<void()> batch) { asio::post(completions, std::move(batch)); });
 
   dispatcher.addService(sts::makeStsService());
-  dispatcher.addService(ec2::makeEc2Service({config.uniformAzMapping}));
+  auto driver = compute::makeNoneDriver();
+  ec2::Ec2Options ec2Options;
+  ec2Options.uniformAzMapping = config.uniformAzMapping;
+  ec2Options.lifecycleDelay = std::chrono::milliseconds(config.lifecycleDelayMs);
+  ec2Options.quotaModel = config.quotaModel == "vcpus" ? ec2::QuotaModel::Vcpus : ec2::QuotaModel::Instances;
+  auto ec2Service = ec2::makeEc2Service(**db, clock, *ids, *driver, ec2Options);
+  if (!ec2Service) return fail(ec2Service.error().message());
+  ec2::Ec2Handle* ec2Handle = ec2::ec2HandleOf(**ec2Service);
+  dispatcher.addService(std::move(*ec2Service));
   sqs::SqsOptions sqsOptions;
   sqsOptions.queueUrlHost = config.sqsQueueUrlHost;
   auto sqsService = sqs::makeSqsService(**db, scheduler, clock, *ids, sqsOptions);
@@ -142,6 +151,15 @@ int runServer(const ServerConfig& config) {
                              [snsHandle](const jobs::Job& job) { return snsHandle->runDelivery(job); });
   snsHandle->setJobWaker([&deliveries] { deliveries.wake(); });
   if (auto started = deliveries.start(); !started) return fail(started.error().message());
+
+  // EC2 lifecycle jobs (boots, stops, terminations): short, and due soon after they are made.
+  jobs::WorkerPoolOptions lifecycleOptions;
+  lifecycleOptions.threads = 2;
+  lifecycleOptions.pollInterval = std::chrono::milliseconds(25);
+  jobs::WorkerPool lifecycle(**db, clock, lifecycleOptions);
+  lifecycle.registerHandler(std::string(ec2::kEc2JobKind), [ec2Handle](const jobs::Job& job) { return ec2Handle->runJob(job); });
+  ec2Handle->setJobWaker([&lifecycle] { lifecycle.wake(); });
+  if (auto started = lifecycle.start(); !started) return fail(started.error().message());
 
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
   AdminApi admin(accounts, keys, clock, dispatcherOptions.verify, blocking);
@@ -246,6 +264,7 @@ int runServer(const ServerConfig& config) {
   (*db)->setCompletionExecutor({});  // the I/O threads have stopped: completions run on the writer
   dispatcher.stopServices();
   deliveries.stop();
+  lifecycle.stop();
   workers.stop();
   (*db)->close();
   removeLocalAdmin(root);

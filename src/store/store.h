@@ -87,6 +87,11 @@ class Store {
   // group-mates through that executor (batches in commit order).
   virtual void write(WriteFn fn, DoneFn done) = 0;
 
+  // write(), but `done` always runs on the writer thread, even with a completion executor set:
+  // for callers that block until it has run (job threads), which must not depend on the I/O
+  // threads that the executor uses (they may be stopping). `done` must be quick.
+  virtual void writeInline(WriteFn fn, DoneFn done) = 0;
+
   // write() and wait for `done`, which then always runs on the writer thread (the caller may
   // be the thread the executor would use).
   virtual Result<void> writeSync(WriteFn fn) = 0;

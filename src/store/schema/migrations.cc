@@ -119,6 +119,16 @@ CREATE TABLE sns_subscriptions (
 );
 CREATE INDEX sns_subscriptions_by_topic ON sns_subscriptions(topic_arn);
 )sql"},
+    Migration{7, "ec2 resources", R"sql(
+CREATE TABLE ec2_resources (
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  kind       TEXT NOT NULL,
+  doc        TEXT NOT NULL,
+  PRIMARY KEY (account_id, region, id)
+);
+)sql"},
 };
 
 }  // namespace

@@ -57,6 +57,9 @@ class SqliteStore final : public Store {
   }
 
   void write(WriteFn fn, DoneFn done) override { writer_->submit(std::move(fn), std::move(done)); }
+  void writeInline(WriteFn fn, DoneFn done) override {
+    writer_->submit(std::move(fn), std::move(done), /*inlineDone=*/true);
+  }
 
   Result<void> writeSync(WriteFn fn) override {
     // The promise is kept alive by the shared_ptr captured in `done`, so the writer thread may

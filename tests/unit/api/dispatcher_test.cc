@@ -7,7 +7,10 @@
 
 #include "auth/sigv4.h"
 #include "fakes/fake_clock.h"
+#include "compute/driver.h"
+#include "fakes/temp_dir.h"
 #include "services/ec2/ec2_service.h"
+#include "store/sqlite/sqlite_store.h"
 #include "services/sts/sts_service.h"
 
 namespace overcast::api {
@@ -38,7 +41,10 @@ class DispatcherTest : public ::testing::Test {
 
   DispatcherTest() : ids_(makeSequentialIdGenerator()), dispatcher_(*models_, keys_, clock_, *ids_, recorder_, {}) {
     dispatcher_.addService(sts::makeStsService());
-    dispatcher_.addService(ec2::makeEc2Service({}));
+    store::SqliteOptions options;
+    options.path = (dir_.path() / "db").string();
+    db_ = std::move(*store::openSqliteStore(options));
+    dispatcher_.addService(std::move(*ec2::makeEc2Service(*db_, clock_, *ids_, *driver_, {})));
   }
 
   HttpRequest signedPost(std::string body, std::string service, std::string key = "test", std::string secret = "test",
@@ -65,6 +71,9 @@ class DispatcherTest : public ::testing::Test {
   std::unique_ptr<IdGenerator> ids_;
   MapKeys keys_;
   Recorder recorder_;
+  testing::TempDir dir_;
+  std::unique_ptr<compute::Driver> driver_ = compute::makeNoneDriver();
+  std::unique_ptr<store::Store> db_;
   Dispatcher dispatcher_;
 };
 protocol::ModelRegistry* DispatcherTest::models_ = nullptr;
@@ -120,7 +129,7 @@ TEST_F(DispatcherTest, DecodeErrorsAndDryRun) {
   auto dry = send(signedPost("Action=DescribeRegions&Version=2016-11-15&DryRun=true", "ec2"));
   EXPECT_EQ(dry.status, 412);
   EXPECT_NE(dry.body.find("DryRunOperation"), std::string::npos) << dry.body;
-  auto unimplemented = send(signedPost("Action=RunInstances&Version=2016-11-15&ImageId=ami-1&MinCount=1&MaxCount=1", "ec2"));
+  auto unimplemented = send(signedPost("Action=DescribeHosts&Version=2016-11-15", "ec2"));
   EXPECT_EQ(unimplemented.status, 400);
   EXPECT_NE(unimplemented.body.find("InvalidAction"), std::string::npos) << unimplemented.body;
 }
