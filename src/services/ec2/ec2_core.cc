@@ -350,6 +350,11 @@ Result<std::unique_ptr<api::Service>> makeEc2Service(store::Store& store, const 
   auto service = std::make_unique<Ec2Service>(std::move(core));
   addRegionActions(*service, c);
   addTagActions(*service, c);
+  addKeyPairActions(*service, c);
+  addImageActions(*service, c);
+  addInstanceActions(*service, c);
+  addVpcActions(*service, c);
+  addAccountActions(*service, c);
   return std::unique_ptr<api::Service>(std::move(service));
 }
 

@@ -14,6 +14,7 @@
 #include "core/id_generator.h"
 #include "core/result.h"
 #include "jobs/job.h"
+#include "services/ec2/quota_source.h"
 #include "store/store.h"
 
 namespace overcast::ec2 {
@@ -27,6 +28,7 @@ struct Ec2Options {
   // How long a terminated instance stays visible (AWS: about an hour).
   std::chrono::milliseconds terminatedRetention{std::chrono::hours(1)};
   QuotaModel quotaModel = QuotaModel::Instances;  // --quota-model
+  const QuotaSource* quotas = nullptr;             // null: every quota at its default
 };
 
 class Ec2Handle {

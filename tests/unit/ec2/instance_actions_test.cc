@@ -1,0 +1,1 @@
+// Filled in by the owner of the action group.
