@@ -94,7 +94,7 @@ Result<Route> route(const HttpRequest& request, const protocol::Params& params,
     std::string_view prefix = target.substr(0, dot == std::string_view::npos ? 0 : dot);
     action = dot == std::string_view::npos ? target : target.substr(dot + 1);
     if (!model)
-      for (std::string_view name : {"sqs", "ec2", "sns", "sts"})
+      for (std::string_view name : {"sqs", "ec2", "sns", "sts", "servicequotas"})
         if (auto* m = models.service(name); m && !m->targetPrefix().empty() && m->targetPrefix() == prefix) model = m;
   } else {
     action = paramValue(params, "Action");

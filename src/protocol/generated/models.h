@@ -11,17 +11,19 @@ std::string_view ec2ModelJson();
 std::string_view sqsModelJson();
 std::string_view snsModelJson();
 std::string_view stsModelJson();
+std::string_view servicequotasModelJson();
 
 struct BuiltinModel {
   std::string_view service;
   std::string_view (*json)();
 };
 
-inline constexpr std::array<BuiltinModel, 4> kBuiltinModels{{
+inline constexpr std::array<BuiltinModel, 5> kBuiltinModels{{
     {"ec2", &ec2ModelJson},
     {"sqs", &sqsModelJson},
     {"sns", &snsModelJson},
     {"sts", &stsModelJson},
+    {"servicequotas", &servicequotasModelJson},
 }};
 
 }  // namespace overcast::protocol::generated

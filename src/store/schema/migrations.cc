@@ -129,6 +129,24 @@ CREATE TABLE ec2_resources (
   PRIMARY KEY (account_id, region, id)
 );
 )sql"},
+    Migration{8, "service quotas", R"sql(
+CREATE TABLE service_quotas (
+  account_id   TEXT NOT NULL,
+  region       TEXT NOT NULL,
+  service_code TEXT NOT NULL,
+  quota_code   TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  value        REAL NOT NULL,
+  PRIMARY KEY (account_id, region, service_code, quota_code, kind)
+);
+CREATE TABLE service_quota_requests (
+  id         TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  region     TEXT NOT NULL,
+  doc        TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
