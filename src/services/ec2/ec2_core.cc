@@ -59,7 +59,7 @@ void Ec2Core::Txn::undo() {
   before_.clear();
 }
 
-Result<std::pair<Output, store::Store::WriteFn>> Ec2Core::apply(const MutateFn& fn) {
+Result<Ec2Core::Applied> Ec2Core::apply(const MutateFn& fn) {
   Txn txn(registry_);
   auto out = fn(txn);
   if (!out) {
@@ -82,7 +82,7 @@ Result<std::pair<Output, store::Store::WriteFn>> Ec2Core::apply(const MutateFn& 
       if (auto r = e(w); !r) return r.error();
     return {};
   };
-  return std::make_pair(std::move(*out), std::move(write));
+  return Applied{std::move(*out), std::move(write), std::move(txn.failure_)};
 }
 
 void Ec2Core::mutate(MutateFn fn, Reply reply) { mutateWith(std::move(fn), std::move(reply), false); }
@@ -95,20 +95,24 @@ void Ec2Core::mutateWith(MutateFn fn, Reply reply, bool inlineDone) {
     reply(applied.error());
     return;
   }
-  auto done = [this, out = std::move(applied->first), reply = std::move(reply)](Result<void> r) mutable {
+  auto done = [this, out = std::move(applied->out), failure = std::move(applied->failure),
+               reply = std::move(reply)](Result<void> r) mutable {
     if (!r) {
       spdlog::error("ec2: a change was not stored: {}", r.error().message());
       reply(Error(ErrorCode::InternalFailure, "The change could not be stored."));
       return;
     }
     wakeJobs();
-    reply(std::move(out));
+    if (failure)
+      reply(std::move(*failure));
+    else
+      reply(std::move(out));
   };
   // Queued under the lock, so that the store sees changes in the order memory did.
   if (inlineDone)
-    store_.writeInline(std::move(applied->second), std::move(done));
+    store_.writeInline(std::move(applied->write), std::move(done));
   else
-    store_.write(std::move(applied->second), std::move(done));
+    store_.write(std::move(applied->write), std::move(done));
 }
 
 Result<Output> Ec2Core::mutateSync(MutateFn fn) {

@@ -65,6 +65,9 @@ class Ec2Core {
     void enqueue(jobs::JobSpec spec) { jobs_.push_back(std::move(spec)); }
     // Extra statements to run in the same store transaction (e.g. another table's rows).
     void alsoWrite(std::function<Result<void>(store::WriteTxn&)> fn) { extra_.push_back(std::move(fn)); }
+    // Keep the changes made, but answer with `error` (AWS's partial failures, e.g. a
+    // TerminateInstances that stops at a protected instance but terminates the others).
+    void failAfterCommit(Error error) { failure_ = std::move(error); }
 
    private:
     friend class Ec2Core;
@@ -74,6 +77,7 @@ class Ec2Core {
     std::map<ResourceKey, ResourcePtr> before_;  // key -> its value before this txn (null: absent)
     std::vector<jobs::JobSpec> jobs_;
     std::vector<std::function<Result<void>(store::WriteTxn&)>> extra_;
+    std::optional<Error> failure_;
   };
   using MutateFn = std::function<Result<Output>(Txn&)>;
 
@@ -105,7 +109,12 @@ class Ec2Core {
  private:
   void mutateWith(MutateFn fn, Reply reply, bool inlineDone);
   // Applies fn and returns the write to queue (or fn's error, after undoing).
-  Result<std::pair<Output, store::Store::WriteFn>> apply(const MutateFn& fn);
+  struct Applied {
+    Output out;
+    store::Store::WriteFn write;
+    std::optional<Error> failure;
+  };
+  Result<Applied> apply(const MutateFn& fn);
 
   store::Store& store_;
   const Clock& clock_;
