@@ -1,1 +1,256 @@
-// Filled in by the owner of the action group.
+// network.cc (the default VPC, placement, addresses, group resolution) and the VPC actions.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "services/ec2/ec2_core.h"
+#include "services/ec2/network.h"
+#include "unit/ec2/ec2_fixture.h"
+
+namespace overcast::ec2 {
+namespace {
+
+namespace json = boost::json;
+
+std::string s(const json::value& v) { return std::string(v.as_string()); }
+
+class NetworkTest : public Ec2Test {
+ protected:
+  Ec2Core& core() { return dynamic_cast<Ec2Service&>(*service_).core(); }
+  // Runs fn in a mutate and returns its error (or nothing).
+  Result<api::Output> inTxn(std::function<Result<api::Output>(Ec2Core::Txn&)> fn) {
+    return core().mutateSync(std::move(fn));
+  }
+  DefaultVpc defaultVpc(const std::string& account = kAccount, const std::string& region = "us-east-1") {
+    DefaultVpc out;
+    auto r = inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+      auto v = ensureDefaultVpc(txn, core().options(), account, region);
+      if (!v) return v.error();
+      out = *v;
+      return api::Output{};
+    });
+    EXPECT_TRUE(r) << r.error().message();
+    return out;
+  }
+  std::vector<ResourcePtr> ofKind(std::string_view kind, const std::string& account = kAccount,
+                                  const std::string& region = "us-east-1") {
+    return core().read([&](const ResourceRegistry& reg) { return reg.ofKind(account, region, kind); });
+  }
+};
+
+TEST_F(NetworkTest, DefaultVpcIsMadeOnceWithSubnetPerZoneGroupAndGateway) {
+  options_.uniformAzMapping = true;
+  close();
+  open();
+  auto vpc = defaultVpc();
+  ASSERT_TRUE(vpc.vpc);
+  ASSERT_TRUE(vpc.defaultGroup);
+  EXPECT_EQ(s(vpc.vpc->data.at("CidrBlock")), "172.31.0.0/16");
+  EXPECT_TRUE(vpc.vpc->data.at("IsDefault").as_bool());
+  EXPECT_EQ(s(vpc.vpc->data.at("State")), "available");
+  EXPECT_EQ(s(vpc.vpc->data.at("OwnerId")), kAccount);
+  EXPECT_TRUE(wellFormedId(vpc.vpc->id, "vpc"));
+  EXPECT_EQ(s(vpc.defaultGroup->data.at("GroupName")), "default");
+  EXPECT_EQ(s(vpc.defaultGroup->data.at("VpcId")), vpc.vpc->id);
+
+  auto subnets = ofKind(kSubnet);
+  ASSERT_EQ(subnets.size(), 6u);  // us-east-1a..f
+  std::map<std::string, std::string> cidrByZone;
+  for (const auto& sn : subnets) cidrByZone[s(sn->data.at("AvailabilityZone"))] = s(sn->data.at("CidrBlock"));
+  EXPECT_EQ(cidrByZone["us-east-1a"], "172.31.0.0/20");
+  EXPECT_EQ(cidrByZone["us-east-1b"], "172.31.16.0/20");
+  EXPECT_EQ(cidrByZone["us-east-1c"], "172.31.32.0/20");
+  EXPECT_EQ(cidrByZone["us-east-1f"], "172.31.80.0/20");
+  for (const auto& sn : subnets) {
+    EXPECT_EQ(sn->data.at("AvailableIpAddressCount").as_int64(), 4091);
+    EXPECT_TRUE(sn->data.at("DefaultForAz").as_bool());
+    EXPECT_EQ(s(sn->data.at("VpcId")), vpc.vpc->id);
+  }
+  auto igws = ofKind(kInternetGateway);
+  ASSERT_EQ(igws.size(), 1u);
+  EXPECT_EQ(s(igws[0]->data.at("Attachments").as_array()[0].at("VpcId")), vpc.vpc->id);
+
+  // Again: the same resources, nothing new; and after a restart too.
+  auto again = defaultVpc();
+  EXPECT_EQ(again.vpc->id, vpc.vpc->id);
+  close();
+  open();
+  EXPECT_EQ(defaultVpc().vpc->id, vpc.vpc->id);
+  EXPECT_EQ(ofKind(kSubnet).size(), 6u);
+  EXPECT_EQ(ofKind(kVpc).size(), 1u);
+  EXPECT_EQ(ofKind(kSecurityGroup).size(), 1u);
+}
+
+TEST_F(NetworkTest, AccountsAndRegionsGetTheirOwn) {
+  auto mine = defaultVpc();
+  auto theirs = defaultVpc(kOther);
+  auto west = defaultVpc(kAccount, "us-west-2");
+  EXPECT_NE(mine.vpc->id, theirs.vpc->id);
+  EXPECT_NE(mine.vpc->id, west.vpc->id);
+  EXPECT_EQ(s(theirs.vpc->data.at("CidrBlock")), "172.31.0.0/16");
+  EXPECT_EQ(ofKind(kSubnet, kAccount, "us-west-2").size(), 4u);
+}
+
+TEST_F(NetworkTest, PlacementPicksSubnetsAndChecksZones) {
+  options_.uniformAzMapping = true;
+  close();
+  open();
+  auto place = [&](std::string subnet, std::string zone) {
+    std::optional<InstancePlacement> out;
+    auto r = inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+      auto p = placeInstance(txn, core().options(), kAccount, "us-east-1", subnet, zone);
+      if (!p) return p.error();
+      out = *p;
+      return api::Output{};
+    });
+    return r ? Result<InstancePlacement>(*out) : Result<InstancePlacement>(r.error());
+  };
+  auto first = place("", "");
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->zone, "us-east-1a");
+  EXPECT_EQ(first->zoneId, "use1-az1");
+  auto b = place("", "us-east-1b");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(s(b->subnet->data.at("CidrBlock")), "172.31.16.0/20");
+  auto bySubnet = place(b->subnet->id, "");
+  ASSERT_TRUE(bySubnet);
+  EXPECT_EQ(bySubnet->zone, "us-east-1b");
+  EXPECT_TRUE(place(b->subnet->id, "us-east-1b"));
+
+  auto mismatch = place(b->subnet->id, "us-east-1a");
+  ASSERT_FALSE(mismatch);
+  EXPECT_EQ(mismatch.error().code(), ErrorCode::InvalidParameterValue);
+  auto badZone = place("", "us-east-1z");
+  ASSERT_FALSE(badZone);
+  EXPECT_EQ(badZone.error().code(), ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(badZone.error().message(), "Invalid availability zone: [us-east-1z]");
+  auto missing = place("subnet-0123456789abcdef0", "");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), ErrorCode::InvalidSubnetIDNotFound);
+}
+
+TEST_F(NetworkTest, PrivateIpsSkipReservedAndAreReleased) {
+  auto vpc = defaultVpc();
+  ResourcePtr subnet;
+  for (const auto& sn : ofKind(kSubnet))
+    if (s(sn->data.at("CidrBlock")) == "172.31.16.0/20") subnet = sn;
+  ASSERT_TRUE(subnet);
+  auto key = keyOf(*subnet);
+  std::vector<std::string> ips;
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    auto r = allocatePrivateIps(txn, key, 3);
+    if (!r) return r.error();
+    ips = *r;
+    return api::Output{};
+  }));
+  EXPECT_EQ(ips, (std::vector<std::string>{"172.31.16.4", "172.31.16.5", "172.31.16.6"}));
+  auto count = [&] {
+    return core().read([&](const ResourceRegistry& reg) {
+      return reg.find(key)->data.at("AvailableIpAddressCount").as_int64();
+    });
+  };
+  EXPECT_EQ(count(), 4088);
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    releasePrivateIp(txn, key, "172.31.16.5");
+    releasePrivateIp(txn, key, "172.31.16.5");  // twice: no effect
+    releasePrivateIp(txn, key, "10.0.0.1");     // not in the subnet: no effect
+    return api::Output{};
+  }));
+  EXPECT_EQ(count(), 4089);
+  // The freed address is the next one handed out; survives a restart.
+  close();
+  open();
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    auto r = allocatePrivateIps(txn, key, 1);
+    if (!r) return r.error();
+    ips = *r;
+    return api::Output{};
+  }));
+  EXPECT_EQ(ips, std::vector<std::string>{"172.31.16.5"});
+  // More than the subnet holds: an error and nothing reserved.
+  auto tooMany = inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    auto r = allocatePrivateIps(txn, key, 4089);
+    if (!r) return r.error();
+    return api::Output{};
+  });
+  ASSERT_FALSE(tooMany);
+  EXPECT_EQ(tooMany.error().code(), ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(count(), 4088);
+  // Exactly the rest: the last is .15.254 of the /20 (172.31.31.254), never the broadcast.
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    auto r = allocatePrivateIps(txn, key, 4088);
+    if (!r) return r.error();
+    ips = *r;
+    return api::Output{};
+  }));
+  EXPECT_EQ(ips.back(), "172.31.31.254");
+  EXPECT_EQ(count(), 0);
+}
+
+TEST_F(NetworkTest, PublicIpsAreUniqueAcrossAccountsAndHidden) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 300; ++i) {
+    std::string ip;
+    ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+      auto r = allocatePublicIp(txn);
+      if (!r) return r.error();
+      ip = *r;
+      return api::Output{};
+    }));
+    EXPECT_TRUE(ip.starts_with("198.18.") || ip.starts_with("198.19.")) << ip;
+    EXPECT_FALSE(ip.ends_with(".0") || ip.ends_with(".255")) << ip;
+    EXPECT_TRUE(seen.insert(ip).second) << ip;
+  }
+  EXPECT_EQ(*seen.begin(), "198.18.0.1");
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    releasePublicIp(txn, "198.18.0.1");
+    return api::Output{};
+  }));
+  close();
+  open();
+  std::string again;
+  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+    auto r = allocatePublicIp(txn);
+    if (!r) return r.error();
+    again = *r;
+    return api::Output{};
+  }));
+  EXPECT_EQ(again, "198.18.0.1");
+  // The pool is nobody's resource: no tag or describe of an account lists it.
+  auto tags = call("DescribeTags");
+  ASSERT_TRUE(tags);
+  EXPECT_TRUE(tags->at("Tags").as_array().empty());
+}
+
+TEST_F(NetworkTest, ResolveSecurityGroups) {
+  auto vpc = defaultVpc();
+  auto resolve = [&](std::vector<std::string> names, std::vector<std::string> ids) {
+    std::vector<ResourcePtr> out;
+    auto r = inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
+      auto g = resolveSecurityGroups(txn, kAccount, "us-east-1", vpc.vpc->id, names, ids);
+      if (!g) return g.error();
+      out = *g;
+      return api::Output{};
+    });
+    return r ? Result<std::vector<ResourcePtr>>(out) : Result<std::vector<ResourcePtr>>(r.error());
+  };
+  auto none = resolve({}, {});
+  ASSERT_TRUE(none);
+  ASSERT_EQ(none->size(), 1u);
+  EXPECT_EQ((*none)[0]->id, vpc.defaultGroup->id);
+  auto byName = resolve({"default"}, {vpc.defaultGroup->id});
+  ASSERT_TRUE(byName);
+  EXPECT_EQ(byName->size(), 1u);  // the same group twice counts once
+  auto malformed = resolve({}, {"sg-nothex"});
+  ASSERT_FALSE(malformed);
+  EXPECT_EQ(malformed.error().code(), ErrorCode::InvalidGroupIdMalformed);
+  auto missingId = resolve({}, {"sg-0123456789abcdef0"});
+  ASSERT_FALSE(missingId);
+  EXPECT_EQ(missingId.error().code(), ErrorCode::InvalidGroupNotFound);
+  auto missingName = resolve({"web"}, {});
+  ASSERT_FALSE(missingName);
+  EXPECT_EQ(missingName.error().code(), ErrorCode::InvalidGroupNotFound);
+}
+
+}  // namespace
+}  // namespace overcast::ec2
