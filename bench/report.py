@@ -43,7 +43,8 @@ def main():
 
     all_rows = [json.loads(line) for line in open(args.results) if line.strip()]
     fanout = [r for r in all_rows if r.get("kind") == "fanout"]
-    rows = [r for r in all_rows if r.get("kind") != "fanout"]
+    ec2_fills = [r for r in all_rows if r.get("kind") == "ec2_fill"]
+    rows = [r for r in all_rows if r.get("kind") not in ("fanout", "ec2_fill")]
     by_key = {(r["peer"], r["action"], r["connections"]): r for r in rows if "na" not in r}
 
     print(f"### overcast and its peers, {args.started}")
@@ -139,9 +140,11 @@ def main():
               "its send was answered with. server CPU/msg is approximate (warm-up and drain "
               "CPU over the window's messages).")
     sns_table(rows, by_key)
+    ec2_table(rows, ec2_fills)
     fanout_table(fanout)
     for r in rows:
-        if "na" in r and r["connections"] == min(x["connections"] for x in rows):
+        if "na" in r and (r["connections"] == min(x["connections"] for x in rows)
+                          or r["na"].startswith("not measured")):
             print(f"\nn/a: {r['peer']} on {r['action']}: {r['na']}")
 
 
@@ -190,6 +193,41 @@ def sns_table(rows, by_key):
           "copies expected = subscriptions × publishes answered with a MessageId; copies found = "
           "ApproximateNumberOfMessages (+ NotVisible + Delayed) summed over the queues after the row; "
           "extra copies can only come from unanswered publishes.")
+
+
+def ec2_table(rows, fills):
+    """EC2 on a filled account: how long each fill took, and what the describes returned."""
+    if fills:
+        print()
+        print("EC2 account fills (RunInstances of up to the batch, then one CreateTags "
+              "Name=group-<k> per 10 instances), before each peer's ec2-* rows:")
+        print()
+        print("| peer | instances | RunInstances calls | launch time | CreateTags calls "
+              "| tag time | total | ok |")
+        print("|---|--:|--:|--:|--:|--:|--:|---|")
+        for r in fills:
+            print(f"| {r['peer']} | {r['launched']:,} of {r['ec2_fill']:,} | {r['run_calls']} "
+                  f"| {r['run_s']:.1f} s | {r['tag_calls']} | {r['tag_s']:.1f} s "
+                  f"| {r['fill_s']:.1f} s | {'yes' if r['ok'] else 'no: ' + r['error'][:120]} |")
+    ec2 = [r for r in rows if "na" not in r and "ec2_expected" in r]
+    if ec2:
+        print()
+        print("EC2 checks over each whole row (warm-up included): describes answered 200 and "
+              "those listing another number of instances than the group has; ec2-run-10: "
+              "RunInstances and TerminateInstances answered, instances launched per second of "
+              "the window, and the latency of every request (run and terminate together; the "
+              "row's own p50/p99 are RunInstances alone):")
+        print()
+        print("| peer | scenario | conns | describes | wrong count | runs | terminates "
+              "| instances/s | all p50 | all p99 | failed |")
+        print("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+        for r in ec2:
+            run = r["ec2_runs"] > 0 or r["ec2_terminates"] > 0
+            print(f"| {r['peer']} | {r['action']} | {r['connections']} | {r['ec2_describes']} "
+                  f"| {r['ec2_wrong_count']} | {r['ec2_runs']} | {r['ec2_terminates']} "
+                  f"| {fmt_rps(r['ec2_instances_per_s']) if run else '—'} "
+                  f"| {fmt_latency(r['all_p50_us']) if run else '—'} "
+                  f"| {fmt_latency(r['all_p99_us']) if run else '—'} | {r['ec2_failed']} |")
 
 
 def fanout_table(rows):

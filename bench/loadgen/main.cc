@@ -5,6 +5,7 @@
 // percentiles as a human line and, with --json, one JSON line for bench/run.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <memory>
@@ -24,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "connection.h"
+#include "ec2.h"
 #include "request_builder.h"
 #include "scenario.h"
 #include "setup_exchange.h"
@@ -57,6 +59,12 @@ struct Options {
   double countTimeout = 10;
   std::string snsTopicArn;
   std::uint64_t messages = 0;
+  long ec2Fill = 0;
+  int ec2Batch = 1000;
+  std::string ec2Image = "ami-829c16bb182fd27b6";  // overcast's built-in busybox x86_64 image
+  std::string ec2InstanceType = "t3.micro";
+  std::string ec2Group = "group-5";
+  double ec2CallTimeout = 1800;
 };
 
 std::string jsonEscape(std::string_view s) {
@@ -199,17 +207,49 @@ struct SnsFigures {
   std::string countError;
 };
 
+// The EC2 scenarios' extra figures: answers checked, and for ec2-run-10 every request's figures
+// (the row's own are RunInstances alone).
+struct Ec2Figures {
+  bool run = false;
+  std::string group;
+  int expected = 0;
+  std::uint64_t describes = 0, wrongCount = 0, failed = 0, runs = 0, launched = 0, terminates = 0;
+  std::uint64_t allResponses = 0;
+  double allP50us = 0, allP99us = 0;
+  // The row's latency from the sessions' exact samples (the histogram stops at 10 s).
+  std::uint64_t samples = 0;
+  double meanUs = 0, p50us = 0, p90us = 0, p99us = 0, maxUs = 0;
+};
+
+// The value at or below which `fraction` of the sorted samples lie (0 when there are none).
+double exactPercentile(const std::vector<double>& sorted, double fraction) {
+  if (sorted.empty()) return 0;
+  auto rank = static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
 void report(const Options& options, const Stats& total, double seconds, double cpuSeconds,
-            const std::optional<SqsFigures>& sqs, const std::optional<SnsFigures>& sns) {
+            const std::optional<SqsFigures>& sqs, const std::optional<SnsFigures>& sns,
+            const std::optional<Ec2Figures>& ec2 = std::nullopt) {
   const auto& h = total.latency;
+  // Latency figures in µs: the histogram's, or the EC2 sessions' exact ones.
+  bool exact = ec2.has_value();
+  double meanUs = exact ? ec2->meanUs : micros(h.mean());
+  double p50us = exact ? ec2->p50us : micros(h.percentile(0.5));
+  double p90us = exact ? ec2->p90us : micros(h.percentile(0.9));
+  double p99us = exact ? ec2->p99us : micros(h.percentile(0.99));
+  double maxUs = exact ? ec2->maxUs : micros(h.max());
+  auto humanUs = [](double us) {
+    return human(std::chrono::nanoseconds(static_cast<std::int64_t>(us * 1000)));
+  };
   double rps = static_cast<double>(total.responses) / seconds;
   fmt::print(
       "overcast-loadgen: {} -> {}:{}, {} connections, {} thread{}, {:.1f} s: {:.0f} req/s "
       "({} responses); latency p50 {}, p90 {}, p99 {}, max {}; {} non-2xx, {} non-200, "
       "{} errors, {} reconnects\n",
       options.action, options.host, options.port, options.connections, options.threads,
-      options.threads == 1 ? "" : "s", seconds, rps, total.responses, human(h.percentile(0.5)),
-      human(h.percentile(0.9)), human(h.percentile(0.99)), human(h.max()), total.non2xx,
+      options.threads == 1 ? "" : "s", seconds, rps, total.responses, humanUs(p50us),
+      humanUs(p90us), humanUs(p99us), humanUs(maxUs), total.non2xx,
       total.non200, total.errors, total.reconnects);
   if (sqs && sqs->cycle)
     fmt::print(
@@ -244,6 +284,20 @@ void report(const Options& options, const Stats& total, double seconds, double c
         sns->countError.empty() ? "" : "; count error: ", sns->countError, sns->drainSeconds,
         sns->drained ? "" : " (timed out: publishes still unanswered)");
   }
+  if (ec2 && ec2->run)
+    fmt::print(
+        "overcast-loadgen: ec2 run: {:.0f} instances/s launched in the window (RunInstances of {}, "
+        "then TerminateInstances of them); all requests: {} in the window, p50 {}, p99 {}; whole "
+        "run: {} RunInstances, {} instances, {} TerminateInstances, {} answered with another "
+        "count, {} failed\n",
+        static_cast<double>(total.messages) / seconds, ec2->expected, ec2->allResponses,
+        humanUs(ec2->allP50us), humanUs(ec2->allP99us), ec2->runs,
+        ec2->launched, ec2->terminates, ec2->wrongCount, ec2->failed);
+  else if (ec2)
+    fmt::print(
+        "overcast-loadgen: ec2 describe of {} ({} instances): whole run: {} answered 200, {} "
+        "with another count, {} failed\n",
+        ec2->group, ec2->expected, ec2->describes, ec2->wrongCount, ec2->failed);
   if (!total.firstNon200.empty())
     fmt::print(stderr, "overcast-loadgen: first non-200 response: {}\n", total.firstNon200);
   if (!total.firstError.empty())
@@ -285,6 +339,16 @@ void report(const Options& options, const Stats& total, double seconds, double c
     extra += fmt::format(",\"sns_existing\":{},\"start_unix_ns\":{},\"end_unix_ns\":{}",
                          sns->existing, sns->startUnixNs, sns->endUnixNs);
   }
+  if (ec2)
+    extra += fmt::format(
+        ",\"ec2_group\":\"{}\",\"ec2_expected\":{},\"ec2_describes\":{},\"ec2_wrong_count\":{},"
+        "\"ec2_failed\":{},\"ec2_runs\":{},\"ec2_launched\":{},\"ec2_terminates\":{},"
+        "\"ec2_instances_per_s\":{:.1f},\"all_requests\":{},\"all_p50_us\":{:.1f},"
+        "\"all_p99_us\":{:.1f}",
+        jsonEscape(ec2->group), ec2->expected, ec2->describes, ec2->wrongCount, ec2->failed,
+        ec2->runs, ec2->launched, ec2->terminates,
+        ec2->run ? static_cast<double>(total.messages) / seconds : 0.0, ec2->allResponses,
+        ec2->allP50us, ec2->allP99us);
   const Scenario* scenario = findScenario(options.action);
   bool signedRequests =
       !options.noSign && (!scenario->service.empty() || scenario->usesSession());
@@ -298,10 +362,33 @@ void report(const Options& options, const Stats& total, double seconds, double c
       jsonEscape(options.label), jsonEscape(options.action), jsonEscape(options.host),
       options.port, options.connections, options.threads, seconds,
       signedRequests, total.responses, rps,
-      micros(h.mean()), micros(h.percentile(0.5)), micros(h.percentile(0.9)),
-      micros(h.percentile(0.99)), micros(h.max()), total.non2xx, total.non200, total.errors,
+      meanUs, p50us, p90us, p99us, maxUs, total.non2xx, total.non200, total.errors,
       total.reconnects, total.bytesSent, total.bytesReceived, statuses,
       jsonEscape(total.firstNon200), jsonEscape(total.firstError), cpuSeconds, extra);
+}
+
+// --ec2-fill N: fills the account and prints how long it took (human line, JSON line).
+int ec2FillOnly(const Options& options, const asio::ip::tcp::endpoint& endpoint,
+                const SigningOptions& signing) {
+  Ec2Requests requests(fmt::format("{}:{}", options.host, options.port), signing.sign,
+                       signing.accessKey, signing.secretKey, signing.region);
+  auto timeout = std::chrono::milliseconds(static_cast<long>(options.ec2CallTimeout * 1000));
+  Ec2FillResult r = ec2Fill(endpoint, requests, options.ec2Fill, options.ec2Batch,
+                            options.ec2Image, options.ec2InstanceType, timeout);
+  fmt::print(
+      "overcast-loadgen: ec2 fill -> {}:{}: {} instances launched by {} RunInstances of up to {} "
+      "in {:.2f} s, {} tagged Name=group-<k> in tens by {} CreateTags in {:.2f} s{}{}\n",
+      options.host, options.port, r.launched, r.runCalls, options.ec2Batch, r.runSeconds,
+      r.tagged, r.tagCalls, r.tagSeconds, r.ok ? "" : "; FAILED: ", r.error);
+  if (options.json)
+    fmt::print(
+        "{{\"label\":\"{}\",\"ec2_fill\":{},\"ok\":{},\"launched\":{},\"tagged\":{},"
+        "\"run_calls\":{},\"tag_calls\":{},\"batch\":{},\"run_s\":{:.3f},\"tag_s\":{:.3f},"
+        "\"fill_s\":{:.3f},\"error\":\"{}\"}}\n",
+        jsonEscape(options.label), options.ec2Fill, r.ok, r.launched, r.tagged, r.runCalls,
+        r.tagCalls, options.ec2Batch, r.runSeconds, r.tagSeconds, r.runSeconds + r.tagSeconds,
+        jsonEscape(r.error));
+  return r.ok ? 0 : 1;
 }
 
 int run(const Options& options) {
@@ -317,6 +404,7 @@ int run(const Options& options) {
 
   SigningOptions signing = options.signing;
   signing.sign = !options.noSign;
+  if (options.ec2Fill > 0) return ec2FillOnly(options, endpoint, signing);
   RequestBuilder builder(*scenario, fmt::format("{}:{}", options.host, options.port), signing);
 
   if (!scenario->setupBody.empty()) setUp(*scenario, endpoint, builder);
@@ -388,9 +476,44 @@ int run(const Options& options) {
     sns->raw = options.snsRaw;
     sns->topicArn = options.snsTopicArn;
   }
+  // EC2 scenarios: the ids of one tag group of the filled account (which also primes the
+  // server), then describe sessions replaying one request signed here, or run sessions.
+  std::optional<Ec2Requests> ec2Requests;
+  std::optional<Ec2Sessions> ec2Sessions;
+  std::optional<Ec2Figures> ec2;
+  if (scenario->ec2 != Ec2Mode::kNone) {
+    ec2Requests.emplace(builder.hostHeader(), signing.sign, signing.accessKey, signing.secretKey,
+                        signing.region);
+    ec2.emplace();
+    ec2->run = scenario->ec2 == Ec2Mode::kRun;
+    if (ec2->run) {
+      ec2->expected = kEc2GroupSize;
+      ec2Sessions.emplace(*ec2Requests, options.ec2Image, options.ec2InstanceType,
+                          kEc2GroupSize);
+    } else {
+      std::string error;
+      auto ids = ec2GroupIds(endpoint, *ec2Requests, options.ec2Group, error);
+      if (ids.empty()) {
+        fmt::print(stderr, "overcast-loadgen: EC2 setup failed: {}\n", error);
+        return 1;
+      }
+      std::string request;
+      if (scenario->ec2 == Ec2Mode::kDescribeTag)
+        ec2Requests->describeByTag("Name", options.ec2Group, request);
+      else if (scenario->ec2 == Ec2Mode::kDescribeIdFilter)
+        ec2Requests->describeByIdFilter(ids, request);
+      else
+        ec2Requests->describeByIds(ids, request);
+      ec2->group = options.ec2Group;
+      ec2->expected = static_cast<int>(ids.size());
+      ec2Sessions.emplace(std::move(request), ec2->expected);
+    }
+    builder.setSessions(&*ec2Sessions);
+  }
   // SQS and SNS scenarios are primed by their setup: a primed send whose successor the priming
-  // connection never reads would count as an unconfirmed message in sqs-cycle's tally.
-  if (options.prime > 0 && !sqs && !sns && !prime(options, endpoint, builder)) return 1;
+  // connection never reads would count as an unconfirmed message in sqs-cycle's tally. EC2's
+  // setup primes too, and a primed RunInstances would leave instances behind.
+  if (options.prime > 0 && !sqs && !sns && !ec2 && !prime(options, endpoint, builder)) return 1;
 
   using Clock = std::chrono::steady_clock;
   auto toDuration = [](double seconds) {
@@ -469,7 +592,30 @@ int run(const Options& options) {
 
   Stats total;
   for (const auto& s : stats) total.merge(s);
-  report(options, total, seconds, cpuSecondsUsed(), sqs, sns);
+  if (ec2) {
+    Ec2Tally& t = ec2Sessions->tally();
+    ec2->describes = t.describes;
+    ec2->wrongCount = t.wrongCount;
+    ec2->failed = t.failed;
+    ec2->runs = t.runs;
+    ec2->launched = t.launched;
+    ec2->terminates = t.terminates;
+    ec2->allResponses = total.responses;
+    ec2->allP50us = micros(total.latency.percentile(0.5));
+    ec2->allP99us = micros(total.latency.percentile(0.99));
+    std::lock_guard lock(t.mutex);
+    std::sort(t.latencyUs.begin(), t.latencyUs.end());
+    ec2->samples = t.latencyUs.size();
+    for (double us : t.latencyUs) ec2->meanUs += us;
+    if (ec2->samples > 0) ec2->meanUs /= static_cast<double>(ec2->samples);
+    ec2->p50us = exactPercentile(t.latencyUs, 0.5);
+    ec2->p90us = exactPercentile(t.latencyUs, 0.9);
+    ec2->p99us = exactPercentile(t.latencyUs, 0.99);
+    ec2->maxUs = t.latencyUs.empty() ? 0 : t.latencyUs.back();
+    // ec2-run-10: the row's requests are RunInstances alone; errors and statuses stay all.
+    if (ec2->run) total.responses = ec2->samples;
+  }
+  report(options, total, seconds, cpuSecondsUsed(), sqs, sns, ec2);
   return total.responses > 0 ? 0 : 1;
 }
 
@@ -527,6 +673,24 @@ int main(int argc, char** argv) {
   app.add_option("--messages", options.messages,
                  "SNS publish scenarios: stop after this many publishes (all connections; the "
                  "rates are then over the time they took, up to --duration)")
+      ->capture_default_str();
+  app.add_option("--ec2-fill", options.ec2Fill,
+                 "fill the account with this many instances (RunInstances of up to --ec2-batch, "
+                 "then CreateTags Name=group-<k> on each 10 in launch order) and exit")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--ec2-batch", options.ec2Batch, "--ec2-fill: instances per RunInstances")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--ec2-image", options.ec2Image, "EC2: the image RunInstances launches")
+      ->capture_default_str();
+  app.add_option("--ec2-instance-type", options.ec2InstanceType, "EC2: the instance type")
+      ->capture_default_str();
+  app.add_option("--ec2-group", options.ec2Group,
+                 "ec2-describe-*: the Name tag value of the 10 instances to describe")
+      ->capture_default_str();
+  app.add_option("--ec2-call-timeout", options.ec2CallTimeout,
+                 "--ec2-fill: seconds allowed for each request (moto launches slowly)")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_flag("--list", options.list, "list the scenarios and exit");
   CLI11_PARSE(app, argc, argv);

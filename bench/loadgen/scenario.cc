@@ -107,6 +107,28 @@ constexpr Scenario kScenarios[] = {
         .snsExisting = true,
     },
     {
+        .name = "ec2-describe-tag",
+        .description = "EC2 DescribeInstances with Filter tag:Name=group-<k> (10 instances of an "
+                       "account filled with --ec2-fill); each answer checked for 10 instances",
+        .ec2 = Ec2Mode::kDescribeTag,
+    },
+    {
+        .name = "ec2-describe-id",
+        .description = "EC2 DescribeInstances with Filter instance-id = the 10 ids of one group",
+        .ec2 = Ec2Mode::kDescribeIdFilter,
+    },
+    {
+        .name = "ec2-describe-ids",
+        .description = "EC2 DescribeInstances with InstanceId.1..10 = the 10 ids of one group",
+        .ec2 = Ec2Mode::kDescribeIds,
+    },
+    {
+        .name = "ec2-run-10",
+        .description = "EC2 RunInstances MinCount=MaxCount=10 (--ec2-image), then TerminateInstances "
+                       "of those 10, in turn; rps and latency are of RunInstances alone",
+        .ec2 = Ec2Mode::kRun,
+    },
+    {
         .name = "raw-get",
         .description = "GET / unsigned: the HTTP ceiling (nginx, overcast-fixed-server)",
         .method = "GET",

@@ -12,6 +12,8 @@ namespace overcast::bench {
 // SQS scenarios run as sessions (sqs.h): a queue made at setup, requests built per connection.
 enum class SqsMode { kNone, kSend, kCycle };
 enum class SqsProtocol { kQuery, kJson };
+// EC2 scenarios run as sessions (ec2.h) on an account filled beforehand (--ec2-fill).
+enum class Ec2Mode { kNone, kDescribeTag, kDescribeIdFilter, kDescribeIds, kRun };
 
 struct Scenario {
   std::string_view name = {};         // the --action value
@@ -42,10 +44,12 @@ struct Scenario {
   // SNS Publish sessions to a topic that already exists (--sns-topic-arn), subscriptions and all:
   // nothing is made at setup and no copies are counted (bench/sns-http counts them itself).
   bool snsExisting = false;
+  // EC2 scenarios (ec2.h): DescribeInstances of one tag group of 10, or RunInstances of 10.
+  Ec2Mode ec2 = Ec2Mode::kNone;
 
-  // True for the scenarios whose requests a session builds (SQS and SNS ones).
+  // True for the scenarios whose requests a session builds (SQS, SNS and EC2 ones).
   bool usesSession() const {
-    return sqs != SqsMode::kNone || snsSubscriptions > 0 || snsExisting;
+    return sqs != SqsMode::kNone || snsSubscriptions > 0 || snsExisting || ec2 != Ec2Mode::kNone;
   }
 };
 
