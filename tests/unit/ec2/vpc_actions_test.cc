@@ -254,3 +254,194 @@ TEST_F(NetworkTest, ResolveSecurityGroups) {
 
 }  // namespace
 }  // namespace overcast::ec2
+
+namespace overcast::ec2 {
+namespace {
+
+class VpcActionsTest : public Ec2Test {
+ protected:
+  json::object ok(const std::string& action, const std::string& input = "{}", const std::string& account = kAccount) {
+    auto r = call(action, input, account);
+    EXPECT_TRUE(r) << action << ": " << r.error().message();
+    return r ? *r : json::object{};
+  }
+  ErrorCode fails(const std::string& action, const std::string& input, const std::string& account = kAccount) {
+    auto r = call(action, input, account);
+    EXPECT_FALSE(r) << action << " " << input;
+    return r ? ErrorCode::InternalFailure : r.error().code();
+  }
+  json::object group(const std::string& id) {
+    auto r = ok("DescribeSecurityGroups", R"({"GroupIds":[")" + id + R"("]})");
+    return r.at("SecurityGroups").as_array().at(0).as_object();
+  }
+};
+
+TEST_F(VpcActionsTest, DescribeVpcsSubnetsAndGatewaysMakeTheDefaultVpc) {
+  options_.uniformAzMapping = true;
+  close();
+  open();
+  auto vpcs = ok("DescribeVpcs").at("Vpcs").as_array();
+  ASSERT_EQ(vpcs.size(), 1u);
+  const auto& vpc = vpcs[0].as_object();
+  std::string vpcId = s(vpc.at("VpcId"));
+  EXPECT_EQ(s(vpc.at("CidrBlock")), "172.31.0.0/16");
+  EXPECT_TRUE(vpc.at("IsDefault").as_bool());
+  EXPECT_EQ(s(vpc.at("OwnerId")), kAccount);
+  EXPECT_EQ(s(vpc.at("InstanceTenancy")), "default");
+
+  EXPECT_EQ(ok("DescribeVpcs", R"({"Filters":[{"Name":"is-default","Values":["true"]}]})").at("Vpcs").as_array().size(), 1u);
+  EXPECT_EQ(ok("DescribeVpcs", R"({"Filters":[{"Name":"is-default","Values":["false"]}]})").at("Vpcs").as_array().size(), 0u);
+  EXPECT_EQ(ok("DescribeVpcs", R"({"Filters":[{"Name":"cidr","Values":["172.31.*"]}]})").at("Vpcs").as_array().size(), 1u);
+  EXPECT_EQ(ok("DescribeVpcs", R"({"VpcIds":[")" + vpcId + R"("]})").at("Vpcs").as_array().size(), 1u);
+  EXPECT_EQ(fails("DescribeVpcs", R"({"VpcIds":["vpc-0123456789abcdef0"]})"), ErrorCode::InvalidVpcIDNotFound);
+  EXPECT_EQ(fails("DescribeVpcs", R"({"VpcIds":["vpc-x"]})"), ErrorCode::InvalidVpcIDMalformed);
+  EXPECT_EQ(fails("DescribeVpcs", R"({"Filters":[{"Name":"bogus","Values":["x"]}]})"), ErrorCode::InvalidParameterValue);
+
+  auto subnets = ok("DescribeSubnets").at("Subnets").as_array();
+  ASSERT_EQ(subnets.size(), 6u);
+  auto inB = ok("DescribeSubnets", R"({"Filters":[{"Name":"availability-zone","Values":["us-east-1b"]},
+      {"Name":"default-for-az","Values":["true"]}]})").at("Subnets").as_array();
+  ASSERT_EQ(inB.size(), 1u);
+  EXPECT_EQ(s(inB[0].at("CidrBlock")), "172.31.16.0/20");
+  EXPECT_EQ(s(inB[0].at("AvailabilityZoneId")), "use1-az2");
+  EXPECT_EQ(inB[0].at("AvailableIpAddressCount").as_int64(), 4091);
+  EXPECT_EQ(s(inB[0].at("VpcId")), vpcId);
+  // Pages of 5 then 1.
+  auto page = ok("DescribeSubnets", R"({"MaxResults":5})");
+  EXPECT_EQ(page.at("Subnets").as_array().size(), 5u);
+  auto rest = ok("DescribeSubnets", R"({"MaxResults":5,"NextToken":")" + s(page.at("NextToken")) + R"("})");
+  EXPECT_EQ(rest.at("Subnets").as_array().size(), 1u);
+  EXPECT_FALSE(rest.contains("NextToken"));
+
+  auto igws = ok("DescribeInternetGateways", R"({"Filters":[{"Name":"attachment.vpc-id","Values":[")" + vpcId +
+                                                 R"("]}]})").at("InternetGateways").as_array();
+  ASSERT_EQ(igws.size(), 1u);
+  EXPECT_EQ(s(igws[0].at("Attachments").as_array()[0].at("State")), "available");
+
+  // Another account: its own default VPC, the same CIDR, another id.
+  auto theirs = ok("DescribeVpcs", "{}", kOther).at("Vpcs").as_array();
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_EQ(s(theirs[0].at("CidrBlock")), "172.31.0.0/16");
+  EXPECT_NE(s(theirs[0].at("VpcId")), vpcId);
+}
+
+TEST_F(VpcActionsTest, CreateAuthorizeRevokeDeleteSecurityGroup) {
+  auto made = ok("CreateSecurityGroup", R"({"GroupName":"web","Description":"web servers",
+      "TagSpecifications":[{"ResourceType":"security-group","Tags":[{"Key":"env","Value":"prod"}]}]})");
+  std::string id = s(made.at("GroupId"));
+  EXPECT_TRUE(wellFormedId(id, "sg"));
+  EXPECT_EQ(s(made.at("Tags").as_array()[0].at("Value")), "prod");
+  auto g = group(id);
+  EXPECT_EQ(s(g.at("GroupName")), "web");
+  EXPECT_EQ(s(g.at("Description")), "web servers");
+  EXPECT_TRUE(g.at("IpPermissions").as_array().empty());
+  ASSERT_EQ(g.at("IpPermissionsEgress").as_array().size(), 1u);
+  EXPECT_EQ(s(g.at("IpPermissionsEgress").as_array()[0].at("IpRanges").as_array()[0].at("CidrIp")), "0.0.0.0/0");
+
+  EXPECT_EQ(fails("CreateSecurityGroup", R"({"GroupName":"web","Description":"again"})"),
+            ErrorCode::InvalidGroupDuplicate);
+  EXPECT_EQ(fails("CreateSecurityGroup", R"({"GroupName":"default","Description":"d"})"),
+            ErrorCode::InvalidGroupReserved);
+  EXPECT_EQ(fails("CreateSecurityGroup", R"({"GroupName":"x"})"), ErrorCode::MissingParameter);
+  EXPECT_EQ(fails("CreateSecurityGroup", R"({"GroupName":"x","Description":"d","VpcId":"vpc-0123456789abcdef0"})"),
+            ErrorCode::InvalidVpcIDNotFound);
+
+  // IpPermissions form, two ranges: two rules, one permission.
+  auto auth = ok("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + id + R"(","IpPermissions":[
+      {"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/8"},{"CidrIp":"192.168.1.7/24","Description":"office"}]}]})");
+  EXPECT_TRUE(auth.at("Return").as_bool());
+  auto rules = auth.at("SecurityGroupRules").as_array();
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_TRUE(s(rules[0].at("SecurityGroupRuleId")).starts_with("sgr-"));
+  EXPECT_EQ(s(rules[1].at("CidrIpv4")), "192.168.1.0/24");  // canonical
+  EXPECT_FALSE(rules[0].at("IsEgress").as_bool());
+  // The flat form (boto 2's older calls), by group name, from another group.
+  ok("AuthorizeSecurityGroupIngress", R"({"GroupName":"web","IpProtocol":"tcp","FromPort":80,"ToPort":80,"CidrIp":"0.0.0.0/0"})");
+  ok("AuthorizeSecurityGroupIngress", R"({"GroupName":"web","SourceSecurityGroupName":"default"})");
+  g = group(id);
+  auto perms = g.at("IpPermissions").as_array();
+  ASSERT_EQ(perms.size(), 3u);
+  EXPECT_EQ(s(perms[0].at("IpProtocol")), "tcp");
+  EXPECT_EQ(perms[0].at("FromPort").as_int64(), 22);
+  EXPECT_EQ(perms[0].at("IpRanges").as_array().size(), 2u);
+  EXPECT_EQ(s(perms[0].at("IpRanges").as_array()[1].at("Description")), "office");
+  EXPECT_EQ(s(perms[2].at("IpProtocol")), "-1");
+  EXPECT_FALSE(perms[2].as_object().contains("FromPort"));
+  EXPECT_EQ(s(perms[2].at("UserIdGroupPairs").as_array()[0].at("UserId")), kAccount);
+
+  // Filters over the rules.
+  auto byPort = ok("DescribeSecurityGroups", R"({"Filters":[{"Name":"ip-permission.from-port","Values":["80"]}]})");
+  ASSERT_EQ(byPort.at("SecurityGroups").as_array().size(), 1u);
+  auto byRef = ok("DescribeSecurityGroups", R"({"Filters":[{"Name":"ip-permission.group-name","Values":["default"]}]})");
+  EXPECT_EQ(byRef.at("SecurityGroups").as_array().size(), 2u);  // web, and default (which refers to itself)
+  auto byName = ok("DescribeSecurityGroups", R"({"GroupNames":["web"]})");
+  EXPECT_EQ(s(byName.at("SecurityGroups").as_array()[0].at("GroupId")), id);
+  EXPECT_EQ(fails("DescribeSecurityGroups", R"({"GroupNames":["nope"]})"), ErrorCode::InvalidGroupNotFound);
+
+  // Errors.
+  EXPECT_EQ(fails("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                       R"(","IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"10.0.0.0/8"})"),
+            ErrorCode::InvalidPermissionDuplicate);
+  EXPECT_EQ(fails("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                       R"(","IpProtocol":"tcp","FromPort":90,"ToPort":80,"CidrIp":"1.2.3.4/32"})"),
+            ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(fails("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                       R"(","IpProtocol":"xyz","CidrIp":"1.2.3.4/32"})"),
+            ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(fails("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                       R"(","IpProtocol":"tcp","FromPort":1,"ToPort":2,"CidrIp":"1.2.3/32"})"),
+            ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(fails("AuthorizeSecurityGroupIngress",
+                  R"({"GroupId":"sg-0123456789abcdef0","IpProtocol":"-1","CidrIp":"1.2.3.4/32"})"),
+            ErrorCode::InvalidGroupNotFound);
+  EXPECT_EQ(fails("RevokeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                    R"(","IpProtocol":"tcp","FromPort":23,"ToPort":23,"CidrIp":"10.0.0.0/8"})"),
+            ErrorCode::InvalidPermissionNotFound);
+
+  // Revoke by rule and by id.
+  auto revoked = ok("RevokeSecurityGroupIngress", R"({"GroupId":")" + id +
+                                                      R"(","IpProtocol":"tcp","FromPort":22,"ToPort":22,"CidrIp":"10.0.0.0/8"})");
+  EXPECT_TRUE(revoked.at("Return").as_bool());
+  ok("RevokeSecurityGroupIngress", R"({"GroupId":")" + id + R"(","SecurityGroupRuleIds":[")" +
+                                       s(rules[1].at("SecurityGroupRuleId")) + R"("]})");
+  g = group(id);
+  EXPECT_EQ(g.at("IpPermissions").as_array().size(), 2u);  // port 80 and the group
+  // Egress needs a GroupId.
+  ok("RevokeSecurityGroupEgress", R"({"GroupId":")" + id + R"(","IpPermissions":[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]})");
+  EXPECT_TRUE(group(id).at("IpPermissionsEgress").as_array().empty());
+  ok("AuthorizeSecurityGroupEgress", R"({"GroupId":")" + id + R"(","IpPermissions":[{"IpProtocol":"udp","FromPort":53,"ToPort":53,"IpRanges":[{"CidrIp":"8.8.8.8/32"}]}]})");
+  EXPECT_EQ(group(id).at("IpPermissionsEgress").as_array().size(), 1u);
+  EXPECT_EQ(fails("AuthorizeSecurityGroupEgress", R"({"GroupName":"web","IpProtocol":"-1","CidrIp":"1.2.3.4/32"})"),
+            ErrorCode::MissingParameter);
+
+  // Survives a restart.
+  close();
+  open();
+  EXPECT_EQ(group(id).at("IpPermissions").as_array().size(), 2u);
+
+  // Delete: the default group cannot go; a group another group refers to cannot either.
+  std::string defaultId = s(ok("DescribeSecurityGroups", R"({"GroupNames":["default"]})")
+                                .at("SecurityGroups").as_array()[0].at("GroupId"));
+  EXPECT_EQ(fails("DeleteSecurityGroup", R"({"GroupId":")" + defaultId + R"("})"), ErrorCode::CannotDelete);
+  auto other = s(ok("CreateSecurityGroup", R"({"GroupName":"db","Description":"db"})").at("GroupId"));
+  ok("AuthorizeSecurityGroupIngress", R"({"GroupId":")" + other + R"(","IpPermissions":[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"UserIdGroupPairs":[{"GroupId":")" + id + R"("}]}]})");
+  EXPECT_EQ(fails("DeleteSecurityGroup", R"({"GroupId":")" + id + R"("})"), ErrorCode::DependencyViolation);
+  auto del = ok("DeleteSecurityGroup", R"({"GroupName":"db"})");
+  EXPECT_TRUE(del.at("Return").as_bool());
+  EXPECT_EQ(s(del.at("GroupId")), other);
+  ok("DeleteSecurityGroup", R"({"GroupId":")" + id + R"("})");
+  EXPECT_EQ(fails("DeleteSecurityGroup", R"({"GroupId":")" + id + R"("})"), ErrorCode::InvalidGroupNotFound);
+  EXPECT_EQ(fails("DeleteSecurityGroup", R"({"GroupId":"sg-zz"})"), ErrorCode::InvalidGroupIdMalformed);
+  EXPECT_EQ(ok("DescribeSecurityGroups").at("SecurityGroups").as_array().size(), 1u);
+}
+
+TEST_F(VpcActionsTest, GroupsOfOtherAccountsAreInvisible) {
+  auto id = s(ok("CreateSecurityGroup", R"({"GroupName":"web","Description":"d"})").at("GroupId"));
+  EXPECT_EQ(fails("DescribeSecurityGroups", R"({"GroupIds":[")" + id + R"("]})", kOther), ErrorCode::InvalidGroupNotFound);
+  EXPECT_EQ(fails("DeleteSecurityGroup", R"({"GroupId":")" + id + R"("})", kOther), ErrorCode::InvalidGroupNotFound);
+  // The same name in the other account is fine.
+  ok("CreateSecurityGroup", R"({"GroupName":"web","Description":"d"})", kOther);
+}
+
+}  // namespace
+}  // namespace overcast::ec2
