@@ -1,6 +1,6 @@
 // overcast: a self-hosted cloud that speaks AWS.
 //   overcast serve [flags]      run the server (see --help)
-//   overcast admin <command>    manage accounts and access keys
+//   overcast admin <command>    manage accounts, access keys and service quotas
 #include <CLI/CLI.hpp>
 
 #include "admin/admin_cli.h"
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       ->envname("OVERCAST_SNS_CA_BUNDLE");
 
   overcast::admin::AdminCliOptions adminOptions;
-  auto* admin = app.add_subcommand("admin", "Manage accounts and access keys; list the mail outbox");
+  auto* admin = app.add_subcommand("admin", "Manage accounts, access keys and service quotas; list the mail outbox");
   overcast::admin::addAdminCommands(*admin, adminOptions);
 
   CLI11_PARSE(app, argc, argv);

@@ -1,5 +1,6 @@
 #include "admin/admin_cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <cstdlib>
@@ -11,6 +12,7 @@
 #include "core/clock.h"
 #include "core/id_generator.h"
 #include "server/admin_api.h"
+#include "services/quotas/quota_admin.h"
 #include "services/sns/delivery/mailer.h"
 #include "services/sns/model/message_signing.h"
 #include "server/local_admin.h"
@@ -44,6 +46,19 @@ json::object requestFor(const AdminCliOptions& o) {
   } else if (o.command == "delete-key") {
     r["Action"] = "DeleteAccessKey";
     r["AccessKeyId"] = o.targetAccessKeyId;
+  } else if (o.command == "quota-set" || o.command == "quota-ceiling") {
+    r["Action"] = o.command == "quota-set" ? "SetQuota" : "SetQuotaCeiling";
+    if (o.command == "quota-set") {
+      r["AccountId"] = o.accountId;
+      r["Region"] = o.quotaRegion;
+    }
+    r["ServiceCode"] = o.quotaService;
+    r["QuotaCode"] = o.quotaCode;
+    r["Value"] = o.quotaValue;
+  } else if (o.command == "quota-list") {
+    r["Action"] = "ListQuotas";
+    r["AccountId"] = o.accountId;
+    if (!o.quotaRegion.empty()) r["Region"] = o.quotaRegion;
   }
   return r;
 }
@@ -59,7 +74,23 @@ Result<json::object> runLocally(store::DataDir& dir, const json::object& request
   auto ids = makeRandomIdGenerator();
   accounts::AccountRepository accounts(**db, clock, *ids);
   if (auto created = accounts.ensureDefaultAccount(); !created) return created.error();
-  auto result = server::AdminApi::run(accounts, request);
+  Result<json::object> result = Error(ErrorCode::InternalFailure, "no result");
+  if (auto* action = request.if_contains("Action"); action && action->is_string() &&
+                                                   quotas::isQuotaAdminAction(action->get_string())) {
+    quotas::QuotaBook book(**db);
+    auto loaded = book.load();
+    result = loaded ? quotas::runQuotaAdminAction(book, request,
+                                                  [&accounts](std::string_view id) {
+                                                    auto list = accounts.listAccounts();
+                                                    return list && std::any_of(list->begin(), list->end(),
+                                                                               [id](const auto& a) {
+                                                                                 return a.accountId == id;
+                                                                               });
+                                                  })
+                    : Result<json::object>(loaded.error());
+  } else {
+    result = server::AdminApi::run(accounts, request);
+  }
   (*db)->close();
   return result;
 }
@@ -88,6 +119,26 @@ void addAdminCommands(CLI::App& admin, AdminCliOptions& o) {
   sub("list-keys", "List access keys (secrets are not shown)")->add_option("--account-id", o.accountId, "Only this account");
   sub("delete-key", "Delete an access key")->add_option("--access-key-id", o.targetAccessKeyId, "The key")->required();
   sub("mail", "List the SNS mails written to <data>/mail (when no --smtp relay is set)");
+  auto* quota = admin.add_subcommand("quota", "Service Quotas: set an account's quota, list them, set ceilings");
+  quota->require_subcommand(1);
+  auto quotaSub = [&](const char* name, const char* command, const char* help) {
+    auto* c = quota->add_subcommand(name, help);
+    c->callback([&o, command] { o.command = command; });
+    c->add_option("--service", o.quotaService, "Service code")->capture_default_str();
+    return c;
+  };
+  auto* quotaSet = quotaSub("set", "quota-set", "Set an account's quota in a region to any value (no ceiling)");
+  quotaSet->add_option("--account", o.accountId, "Account id")->required();
+  quotaSet->add_option("--region", o.quotaRegion, "Region")->required();
+  quotaSet->add_option("--quota", o.quotaCode, "Quota code, e.g. L-1216C47A (vCPUs) or L-OVERCAST-INSTANCES")->required();
+  quotaSet->add_option("--value", o.quotaValue, "The new value")->required();
+  auto* quotaList = quotaSub("list", "quota-list", "List an account's quotas (in a region, or every value set)");
+  quotaList->add_option("--account", o.accountId, "Account id")->required();
+  quotaList->add_option("--region", o.quotaRegion, "Only this region: every quota's value there");
+  auto* quotaCeiling = quotaSub("ceiling", "quota-ceiling",
+                                "Set the highest value RequestServiceQuotaIncrease grants at once (every account)");
+  quotaCeiling->add_option("--quota", o.quotaCode, "Quota code")->required();
+  quotaCeiling->add_option("--value", o.quotaValue, "The ceiling")->required();
 }
 
 namespace {

@@ -18,6 +18,11 @@ struct AdminCliOptions {
   std::string accountId;
   std::string targetAccessKeyId;
   bool admin = false;
+  // quota set / list / ceiling (--account is accountId)
+  std::string quotaRegion;
+  std::string quotaService = "ec2";
+  std::string quotaCode;
+  double quotaValue = 0;
 };
 
 void addAdminCommands(CLI::App& admin, AdminCliOptions& options);

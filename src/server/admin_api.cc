@@ -46,7 +46,8 @@ void AdminApi::handle(HttpRequest&& request, std::function<void(HttpResponse&&)>
   if (ec || !body.is_object())
     return respond(errorAnswer(Error(ErrorCode::SerializationException, "The body must be a JSON object.")));
   boost::asio::post(blocking_, [this, body = std::move(body.get_object()), respond = std::move(respond)] {
-    auto result = run(accounts_, body);
+    auto extra = actions_.find(stringField(body, "Action"));
+    auto result = extra != actions_.end() ? extra->second(body) : run(accounts_, body);
     respond(result ? jsonAnswer(200, *result) : errorAnswer(result.error()));
   });
 }

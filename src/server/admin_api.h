@@ -4,11 +4,14 @@
 // <data>/admin-credentials.json). `overcast admin` talks to it when a server runs.
 //
 // Actions: CreateAccount {AccountId?}, ListAccounts, CreateAccessKey {AccountId, Admin?},
-// ListAccessKeys {AccountId?}, DeleteAccessKey {AccessKeyId}.
+// ListAccessKeys {AccountId?}, DeleteAccessKey {AccessKeyId}; and those added with addAction
+// (SetQuota, SetQuotaCeiling, ListQuotas: services/quotas/quota_admin.h).
 // Repository calls block on the store, so they run on `blocking`, never on an I/O thread.
 #pragma once
 
 #include <functional>
+#include <map>
+#include <string>
 
 #include <boost/asio/thread_pool.hpp>
 #include <boost/json/object.hpp>
@@ -32,12 +35,18 @@ class AdminApi {
   // `overcast admin` on a stopped server's data directory.
   static Result<boost::json::object> run(accounts::AccountRepository& accounts, const boost::json::object& request);
 
+  // An action another part of the server serves (e.g. "ImportImage" by EC2), run on `blocking`
+  // like the others. Add them before the server starts.
+  using Action = std::function<Result<boost::json::object>(const boost::json::object& request)>;
+  void addAction(std::string name, Action action) { actions_[std::move(name)] = std::move(action); }
+
  private:
   accounts::AccountRepository& accounts_;
   const auth::CredentialStore& keys_;
   const Clock& clock_;
   auth::VerifyOptions verify_;
   boost::asio::thread_pool& blocking_;
+  std::map<std::string, Action, std::less<>> actions_;
 };
 
 }  // namespace overcast::server

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -31,6 +32,8 @@
 #include "server/version.h"
 #include "compute/driver.h"
 #include "services/ec2/ec2_service.h"
+#include "services/quotas/quota_admin.h"
+#include "services/quotas/quotas_service.h"
 #include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
@@ -88,6 +91,10 @@ int runServer(const ServerConfig& config) {
   if (!created) return fail(created.error().message());
   const auto& keyCache = accounts.keyCache();
 
+  // Service Quotas: read by EC2 on every RunInstances, so made before it.
+  quotas::QuotaBook quotaBook(**db);
+  if (auto loaded = quotaBook.load(); !loaded) return fail(loaded.error().message());
+
   // A per-run admin key, for `overcast admin --data DIR` while this server runs.
   auth::Credential localAdmin{"OCLOCALADMIN" + ids->randomHex(4), ids->randomHex(20), "000000000000", true};
   WithLocalAdmin keys(keyCache, localAdmin);
@@ -109,7 +116,9 @@ int runServer(const ServerConfig& config) {
 
   dispatcher.addService(sts::makeStsService());
   auto driver = compute::makeNoneDriver();
+  dispatcher.addService(quotas::makeServiceQuotasService(quotaBook));
   ec2::Ec2Options ec2Options;
+  ec2Options.quotas = &quotaBook;
   ec2Options.uniformAzMapping = config.uniformAzMapping;
   ec2Options.lifecycleDelay = std::chrono::milliseconds(config.lifecycleDelayMs);
   ec2Options.quotaModel = config.quotaModel == "vcpus" ? ec2::QuotaModel::Vcpus : ec2::QuotaModel::Instances;
@@ -163,11 +172,18 @@ int runServer(const ServerConfig& config) {
 
   asio::thread_pool blocking(1);  // admin actions wait on the store: never on an I/O thread
   AdminApi admin(accounts, keys, clock, dispatcherOptions.verify, blocking);
+  for (std::string_view action : quotas::kQuotaAdminActions)
+    admin.addAction(std::string(action), [&quotaBook, &accounts](const boost::json::object& r) {
+      return quotas::runQuotaAdminAction(quotaBook, r, [&accounts](std::string_view id) {
+        auto list = accounts.listAccounts();
+        return list && std::any_of(list->begin(), list->end(), [id](const auto& a) { return a.accountId == id; });
+      });
+    });
 
   OpsInfo info;
   info.version = kVersion;
   info.dataDir = root.string();
-  info.services = {"ec2", "sns", "sqs", "sts"};
+  info.services = {"ec2", "servicequotas", "sns", "sqs", "sts"};
   info.started = std::chrono::steady_clock::now();
   info.jobQueueDepth = [&workers]() -> size_t {
     auto depth = workers.queueDepth();
