@@ -181,6 +181,13 @@ void QuotaBook::requestIncrease(QuotaRequest request, RequestDone done) {
       false);
 }
 
+void QuotaBook::resetAccounts(Done done) {
+  std::unique_lock lock(mutex_);
+  values_.clear();
+  requests_.clear();
+  submit([](store::WriteTxn& txn) { return deleteAccountQuotas(txn); }, std::move(done), false);
+}
+
 std::optional<QuotaRequest> QuotaBook::findRequest(std::string_view account, std::string_view id) const {
   std::shared_lock lock(mutex_);
   for (const auto& r : requests_)

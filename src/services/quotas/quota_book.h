@@ -66,6 +66,10 @@ class QuotaBook final : public ec2::QuotaSource {
   std::vector<QuotaRequest> requests(std::string_view account, std::string_view region, std::string_view serviceCode,
                                      std::string_view quotaCode) const;
 
+  // Test rigs (`serve --allow-reset`): every account's values and requests go back to nothing
+  // (defaults); the admin's ceilings stay. `done` once durable.
+  void resetAccounts(Done done);
+
   // setValue and setCeiling, waiting until durable (their completion runs on the store's writer
   // thread, so these never wait on the I/O threads): for the admin API's thread and tools;
   // never on an I/O thread.

@@ -50,6 +50,12 @@ Result<void> saveQuota(store::WriteTxn& txn, const StoredQuota& q) {
   return {};
 }
 
+Result<void> deleteAccountQuotas(store::WriteTxn& txn) {
+  if (auto r = txn.exec("DELETE FROM service_quotas WHERE kind = ?", {std::string(kValueKind)}); !r) return r.error();
+  if (auto r = txn.exec("DELETE FROM service_quota_requests"); !r) return r.error();
+  return {};
+}
+
 Result<std::vector<QuotaRequest>> loadRequests(store::ReadTxn& txn) {
   auto rows = txn.query(
       "SELECT id, account_id, region, doc, created_at FROM service_quota_requests ORDER BY created_at, id");

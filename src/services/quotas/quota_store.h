@@ -41,6 +41,8 @@ struct QuotaRequest {
 
 Result<std::vector<StoredQuota>> loadQuotas(store::ReadTxn& txn);
 Result<void> saveQuota(store::WriteTxn& txn, const StoredQuota& q);
+// Deletes every account's values and every request (ceilings stay): the test-rig reset.
+Result<void> deleteAccountQuotas(store::WriteTxn& txn);
 // Every request, oldest first.
 Result<std::vector<QuotaRequest>> loadRequests(store::ReadTxn& txn);
 Result<void> saveRequest(store::WriteTxn& txn, const QuotaRequest& r);

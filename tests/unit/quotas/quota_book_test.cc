@@ -130,3 +130,23 @@ TEST_F(QuotaBookTest, RequestsAreKeptPerAccountAndRegionNewestFirstAndSurviveRes
 
 }  // namespace
 }  // namespace overcast::quotas
+
+namespace overcast::quotas {
+namespace {
+
+TEST_F(QuotaBookTest, ResetForgetsAccountValuesAndRequestsButKeepsCeilings) {
+  ASSERT_TRUE(book_->setValueSync(kAccount, "us-east-1", "ec2", "L-1216C47A", 99));
+  ASSERT_TRUE(book_->setCeilingSync("ec2", "L-1216C47A", 300));
+  ASSERT_TRUE(request(kOther, "us-east-1", "L-1216C47A", 200, "x"));
+  ASSERT_TRUE(wait([&](auto done) { book_->resetAccounts(done); }));
+  EXPECT_EQ(book_->ec2Quota(kAccount, "us-east-1", "L-1216C47A"), 32);
+  EXPECT_EQ(book_->ec2Quota(kOther, "us-east-1", "L-1216C47A"), 32);
+  EXPECT_FALSE(book_->findRequest(kOther, "x"));
+  reopen();
+  EXPECT_EQ(book_->ec2Quota(kAccount, "us-east-1", "L-1216C47A"), 32);
+  EXPECT_FALSE(book_->findRequest(kOther, "x"));
+  EXPECT_EQ(*book_->ceiling("ec2", "L-1216C47A"), 300);
+}
+
+}  // namespace
+}  // namespace overcast::quotas
