@@ -11,8 +11,11 @@
 #include "admin/admin_client.h"
 #include "core/clock.h"
 #include "core/id_generator.h"
+#include "compute/driver.h"
 #include "server/admin_api.h"
 #include "services/quotas/quota_admin.h"
+#include "services/ec2/ec2_service.h"
+#include "services/ec2/images.h"
 #include "services/sns/delivery/mailer.h"
 #include "services/sns/model/message_signing.h"
 #include "server/local_admin.h"
@@ -59,6 +62,13 @@ json::object requestFor(const AdminCliOptions& o) {
     r["Action"] = "ListQuotas";
     r["AccountId"] = o.accountId;
     if (!o.quotaRegion.empty()) r["Region"] = o.quotaRegion;
+  } else if (o.command == "image-import") {
+    r["Action"] = "ImportImage";
+    r["ImageId"] = o.imageId;
+    if (!o.imageName.empty()) r["Name"] = o.imageName;
+    if (!o.imageDescription.empty()) r["Description"] = o.imageDescription;
+    if (!o.imageArchitecture.empty()) r["Architecture"] = o.imageArchitecture;
+    if (!o.imageRegion.empty()) r["Region"] = o.imageRegion;
   }
   return r;
 }
@@ -88,6 +98,10 @@ Result<json::object> runLocally(store::DataDir& dir, const json::object& request
                                                                                });
                                                   })
                     : Result<json::object>(loaded.error());
+  } else if (request.contains("Action") && request.at("Action") == "ImportImage") {
+    auto driver = compute::makeNoneDriver();
+    auto ec2 = ec2::makeEc2Service(**db, clock, *ids, *driver, ec2::Ec2Options{});
+    result = ec2 ? ec2::importPlatformImage(*ec2::ec2HandleOf(**ec2), request) : Result<json::object>(ec2.error());
   } else {
     result = server::AdminApi::run(accounts, request);
   }
@@ -139,6 +153,15 @@ void addAdminCommands(CLI::App& admin, AdminCliOptions& o) {
                                 "Set the highest value RequestServiceQuotaIncrease grants at once (every account)");
   quotaCeiling->add_option("--quota", o.quotaCode, "Quota code")->required();
   quotaCeiling->add_option("--value", o.quotaValue, "The ceiling")->required();
+  auto* image = admin.add_subcommand("image", "Platform images (public, owned by \"amazon\")");
+  image->require_subcommand(1);
+  auto* import = image->add_subcommand("import", "Register a public platform image under a chosen id");
+  import->callback([&o] { o.command = "image-import"; });
+  import->add_option("--id", o.imageId, "ami- + 8 or 17 hex digits, e.g. ami-12c6146b")->required();
+  import->add_option("--name", o.imageName, "Name (default: overcast-imported-<id>)");
+  import->add_option("--description", o.imageDescription, "Description");
+  import->add_option("--architecture", o.imageArchitecture, "x86_64 (default), arm64 or i386");
+  import->add_option("--region", o.imageRegion, "Only this region (default: every region)");
 }
 
 namespace {

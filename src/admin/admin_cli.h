@@ -23,6 +23,12 @@ struct AdminCliOptions {
   std::string quotaService = "ec2";
   std::string quotaCode;
   double quotaValue = 0;
+  // image import
+  std::string imageId;
+  std::string imageName;
+  std::string imageDescription;
+  std::string imageArchitecture;
+  std::string imageRegion;
 };
 
 void addAdminCommands(CLI::App& admin, AdminCliOptions& options);

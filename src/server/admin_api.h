@@ -5,7 +5,8 @@
 //
 // Actions: CreateAccount {AccountId?}, ListAccounts, CreateAccessKey {AccountId, Admin?},
 // ListAccessKeys {AccountId?}, DeleteAccessKey {AccessKeyId}; and those added with addAction
-// (SetQuota, SetQuotaCeiling, ListQuotas: services/quotas/quota_admin.h).
+// (ImportImage {ImageId, Name?, Description?, Architecture?, Region?}: services/ec2/images.h;
+// SetQuota, SetQuotaCeiling, ListQuotas: services/quotas/quota_admin.h).
 // Repository calls block on the store, so they run on `blocking`, never on an I/O thread.
 #pragma once
 

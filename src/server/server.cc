@@ -34,6 +34,7 @@
 #include "services/ec2/ec2_service.h"
 #include "services/quotas/quota_admin.h"
 #include "services/quotas/quotas_service.h"
+#include "services/ec2/images.h"
 #include "services/sns/sns_service.h"
 #include "services/sqs/sqs_service.h"
 #include "services/sts/sts_service.h"
@@ -179,6 +180,8 @@ int runServer(const ServerConfig& config) {
         return list && std::any_of(list->begin(), list->end(), [id](const auto& a) { return a.accountId == id; });
       });
     });
+  admin.addAction("ImportImage",
+                  [ec2Handle](const boost::json::object& r) { return ec2::importPlatformImage(*ec2Handle, r); });
 
   OpsInfo info;
   info.version = kVersion;

@@ -9,7 +9,10 @@
 
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "core/result.h"
+#include "services/ec2/ec2_service.h"
 #include "services/ec2/resource_registry.h"
 
 namespace overcast::ec2 {
@@ -34,5 +37,12 @@ Result<ResourcePtr> launchableImage(const ResourceRegistry& registry, std::strin
 // null.
 ResourcePtr visibleImage(const ResourceRegistry& registry, std::string_view account, std::string_view region,
                          std::string_view imageId);
+
+// The admin API's ImportImage (`overcast admin image import`): registers a public platform image
+// under a chosen id. request: {"ImageId": "ami-" + 8 or 17 hex, "Name"?, "Description"?,
+// "Architecture"? (x86_64), "Region"? (absent: every region)}. Refuses an id that any image
+// already has. Answers {"ImageId", "Region", "Name"}. Blocks on the store: never call it on an
+// I/O thread.
+Result<boost::json::object> importPlatformImage(Ec2Handle& ec2, const boost::json::object& request);
 
 }  // namespace overcast::ec2
