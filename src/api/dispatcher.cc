@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "api/router.h"
 #include "protocol/codec.h"
@@ -30,6 +33,30 @@ void Dispatcher::addService(std::unique_ptr<Service> service) {
 
 void Dispatcher::stopServices() {
   for (auto& [name, service] : services_) service->stop();
+}
+
+namespace {
+// Resets services one after the other (each may finish on another thread).
+struct ResetChain : std::enable_shared_from_this<ResetChain> {
+  std::vector<Service*> services;
+  size_t next = 0;
+  std::function<void(Result<void>)> done;
+  void run() {
+    if (next == services.size()) return std::exchange(done, nullptr)(Result<void>());
+    auto self = shared_from_this();
+    services[next++]->reset([self](Result<void> r) {
+      if (!r) return std::exchange(self->done, nullptr)(std::move(r));
+      self->run();
+    });
+  }
+};
+}  // namespace
+
+void Dispatcher::resetServices(std::function<void(Result<void>)> done) {
+  auto chain = std::make_shared<ResetChain>();
+  for (auto& [name, service] : services_) chain->services.push_back(service.get());
+  chain->done = std::move(done);
+  chain->run();
 }
 
 namespace {

@@ -36,6 +36,8 @@ class Dispatcher {
   // REQUIRES: before the first handle(); service->name() is a model in the registry.
   void addService(std::unique_ptr<Service> service);
   // Tells every service the server is stopping (Service::stop).
+  // Resets every service (Service::reset), one after the other; `done` gets the first error.
+  void resetServices(std::function<void(Result<void>)> done);
   void stopServices();
 
   // Handles one API request; `respond` is called exactly once, possibly on another thread.

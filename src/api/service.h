@@ -36,6 +36,10 @@ class Service {
   virtual bool allowsAnonymous(std::string_view action) const { return false; }
   // The server is stopping (no more requests): write out anything kept for lazy recording.
   virtual void stop() {}
+  // Test rigs (`serve --allow-reset`): forget every account's resources of this service, in
+  // the store and in memory; `done` is called once that is durable. Platform resources,
+  // accounts and keys stay.
+  virtual void reset(std::function<void(Result<void>)> done) { done({}); }
 };
 
 // A Service whose actions are a table of handlers; most services are this.

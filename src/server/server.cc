@@ -202,6 +202,28 @@ int runServer(const ServerConfig& config) {
   httpOptions.strandPerConnection = threads > 1;
   http::HttpServer httpServer(io, httpOptions, [&](http::IncomingRequest&& in, http::Respond respond) {
     auto path = in.request.path();
+    // Test rigs: wipe every account's resources (moto's server has the same at /moto-api/reset).
+    if (path == "/_overcast/reset" || path == "/moto-api/reset") {
+      HttpResponse r;
+      r.setHeader("Content-Type", "application/json");
+      if (!config.allowReset || in.request.method != "POST") {
+        r.status = config.allowReset ? 405 : 403;
+        r.body = config.allowReset ? R"({"error":"use POST"})" : R"({"error":"start overcast with --allow-reset"})";
+        return respond(std::move(r));
+      }
+      return dispatcher.resetServices([respond = std::move(respond)](Result<void> done) mutable {
+        HttpResponse out;
+        out.setHeader("Content-Type", "application/json");
+        if (done) {
+          out.body = R"({"status":"ok"})";
+        } else {
+          out.status = 500;
+          out.body = R"({"error":"reset failed"})";
+          spdlog::error("reset failed: {}", done.error().message());
+        }
+        respond(std::move(out));
+      });
+    }
     if (isOpsPath(path)) return respond(handleOps(in.request, info, metrics, **db));
     if (path == "/_overcast/admin") return admin.handle(std::move(in.request), std::move(respond));
     // SNS's SigningCertURL: the certificate that verifies every message's signature.

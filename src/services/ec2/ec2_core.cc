@@ -126,6 +126,21 @@ Result<Output> Ec2Core::mutateSync(MutateFn fn) {
 
 Ec2Service::Ec2Service(std::unique_ptr<Ec2Core> core) : core_(std::move(core)) {}
 
+void Ec2Service::reset(std::function<void(Result<void>)> done) {
+  core_->mutate(
+      [](Ec2Core::Txn& txn) -> Result<Output> {
+        for (const auto& [owner, region] : txn.registry().scopes())
+          for (const auto& r : txn.registry().all(owner, region))
+            // The platform keeps its images; its address pool empties with the instances.
+            if (owner != kPlatformOwner || r->kind != kImage) txn.erase(keyOf(*r));
+        return Output{};
+      },
+      [done = std::move(done)](Result<Output> r) {
+        if (!r) return done(r.error());
+        done({});
+      });
+}
+
 // ---------------------------------------------------------------- helpers
 
 bool boolOf(const json::object& in, std::string_view name) {

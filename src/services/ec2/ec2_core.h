@@ -134,6 +134,8 @@ class Ec2Service final : public api::TableService, public Ec2Handle {
   std::string_view name() const override { return "ec2"; }
   Ec2Core& core() { return *core_; }
   jobs::JobOutcome runJob(const jobs::Job& job) override { return core_->runJob(job); }
+  // Erases every account's resources (platform images stay).
+  void reset(std::function<void(Result<void>)> done) override;
   void setJobWaker(std::function<void()> wake) override { core_->setJobWaker(std::move(wake)); }
 
   using api::TableService::add;

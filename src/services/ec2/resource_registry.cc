@@ -124,6 +124,13 @@ std::vector<ResourcePtr> ResourceRegistry::ofKindAllOwners(std::string_view regi
   return out;
 }
 
+std::vector<ResourcePtr> ResourceRegistry::all(std::string_view owner, std::string_view region) const {
+  std::vector<ResourcePtr> out;
+  if (const Bucket* b = bucket(owner, region))
+    for (const auto& [id, r] : b->byId) out.push_back(r);
+  return out;
+}
+
 std::vector<std::pair<std::string, std::string>> ResourceRegistry::scopes() const {
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [key, b] : buckets_) out.push_back(key);

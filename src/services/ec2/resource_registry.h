@@ -36,6 +36,8 @@ class ResourceRegistry {
   // Every owner's resources of `kind` in `region` (platform ones of kEveryRegion included), for
   // what other accounts may see (public and shared images).
   std::vector<ResourcePtr> ofKindAllOwners(std::string_view region, std::string_view kind) const;
+  // Every resource of one owner in one region, ordered by id.
+  std::vector<ResourcePtr> all(std::string_view owner, std::string_view region) const;
   // The (owner, region) pairs that hold anything.
   std::vector<std::pair<std::string, std::string>> scopes() const;
   void clear() { buckets_.clear(); }

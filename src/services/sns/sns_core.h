@@ -70,6 +70,8 @@ class SnsCore {
   // Waits for the signer threads to finish what they were given (at shutdown, before the I/O
   // context goes away).
   void stop() { signer_.join(); }
+  // Deletes every topic and subscription of every account, and their pending deliveries.
+  void reset(std::function<void(Result<void>)> done);
 
   // PublishBatch's entries, after the batch-level checks.
   void publishEntries(const RequestContext& ctx, const Topic& topic, const json::array& entries, Reply reply);

@@ -157,6 +157,7 @@ class SnsService final : public api::TableService, public SnsHandle {
   }
 
   void stop() override { core_->stop(); }
+  void reset(std::function<void(Result<void>)> done) override { core_->reset(std::move(done)); }
   jobs::JobOutcome runDelivery(const jobs::Job& job) override { return core_->runDelivery(job); }
   void setJobWaker(std::function<void()> wake) override { core_->setJobWaker(std::move(wake)); }
   void setTlsBaseUrl(std::string url) override { core_->setTlsBaseUrl(std::move(url)); }

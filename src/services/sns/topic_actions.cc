@@ -7,6 +7,21 @@
 #include "services/sns/sns_store.h"
 
 namespace overcast::sns {
+
+void SnsCore::reset(std::function<void(Result<void>)> done) {
+  store_.write(
+      [](store::WriteTxn& txn) -> Result<void> {
+        for (const char* sql : {"DELETE FROM sns_subscriptions", "DELETE FROM sns_topics",
+                                "DELETE FROM jobs WHERE kind = 'sns-delivery' AND state = 'pending'"})
+          if (auto r = txn.exec(sql); !r) return r.error();
+        return {};
+      },
+      [this, done = std::move(done)](Result<void> r) {
+        if (!r) return done(r);
+        registry_.clear();
+        done({});
+      });
+}
 namespace {
 
 constexpr size_t kListPage = 100;  // ListTopics and ListSubscriptions pages, as AWS

@@ -86,6 +86,11 @@ class TopicRegistry {
     int64_t deleted = 0;
   };
   Counts counts(std::string_view topicArn) const;
+  // Forgets every topic and subscription (the test-rig reset).
+  void clear() {
+    std::lock_guard lock(mu_);
+    topics_.clear();
+  }
 
  private:
   struct Entry {

@@ -144,6 +144,33 @@ void SqsCore::deleteQueue(const RequestContext& ctx, const json::object& in, Rep
                });
 }
 
+void SqsCore::reset(std::function<void(Result<void>)> done) {
+  store_.write(
+      [](store::WriteTxn& txn) -> Result<void> {
+        for (const char* sql : {"DELETE FROM sqs_move_tasks", "DELETE FROM sqs_messages", "DELETE FROM sqs_queues"})
+          if (auto r = txn.exec(sql); !r) return r.error();
+        return {};
+      },
+      [this, done = std::move(done)](Result<void> r) {
+        if (!r) return done(r);
+        // Queues made after this write committed are still in the store: only those made
+        // before are in the registry now (completions run in commit order).
+        for (auto& q : registry_.clear()) {
+          q->clear();
+          wakeWaiters(q);
+        }
+        {
+          std::lock_guard lock(taskMu_);
+          moveTasks_.clear();
+        }
+        {
+          std::lock_guard lock(purgeMu_);
+          lastPurge_.clear();
+        }
+        done({});
+      });
+}
+
 void SqsCore::purgeQueue(const RequestContext& ctx, const json::object& in, Reply reply) {
   auto queue = queueOf(ctx, in);
   if (!queue) return reply(queue.error());

@@ -48,6 +48,16 @@ void QueueRegistry::remove(const Queue& queue, Millis deletedAt) {
   deletedAt_[key(id.accountId, id.region, id.name)] = deletedAt;
 }
 
+std::vector<std::shared_ptr<Queue>> QueueRegistry::clear() {
+  std::lock_guard lock(mu_);
+  std::vector<std::shared_ptr<Queue>> out;
+  for (auto& [id, q] : byId_) out.push_back(q);
+  byName_.clear();
+  byId_.clear();
+  deletedAt_.clear();
+  return out;
+}
+
 bool QueueRegistry::deletedRecently(const std::string& account, const std::string& region, const std::string& name,
                                     Millis now, Millis windowMs) const {
   std::lock_guard lock(mu_);

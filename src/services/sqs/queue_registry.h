@@ -24,6 +24,8 @@ class QueueRegistry {
 
   void add(std::shared_ptr<Queue> queue);
   void remove(const Queue& queue, Millis deletedAt);
+  // Removes every queue and forgets every deletion (the test-rig reset); returns the queues.
+  std::vector<std::shared_ptr<Queue>> clear();
   // When this name was deleted, if within `windowMs` of `now`.
   bool deletedRecently(const std::string& account, const std::string& region, const std::string& name, Millis now,
                        Millis windowMs) const;

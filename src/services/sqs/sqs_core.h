@@ -58,6 +58,8 @@ class SqsCore {
   Result<Output> listQueues(const RequestContext& ctx, const json::object& in);
   void deleteQueue(const RequestContext& ctx, const json::object& in, Reply reply);
   void purgeQueue(const RequestContext& ctx, const json::object& in, Reply reply);
+  // Deletes every queue of every account, with their messages and move tasks (Service::reset).
+  void reset(std::function<void(Result<void>)> done);
   Result<Output> getQueueAttributes(const RequestContext& ctx, const json::object& in);
   void setQueueAttributes(const RequestContext& ctx, const json::object& in, Reply reply);
   void tagQueue(const RequestContext& ctx, const json::object& in, Reply reply);

@@ -176,6 +176,7 @@ class SqsService final : public api::TableService, public SqsDelivery {
   }
 
   void stop() override { core_->flushLazyRecords(); }
+  void reset(std::function<void(Result<void>)> done) override { core_->reset(std::move(done)); }
 
  private:
   std::unique_ptr<SqsCore> core_;
