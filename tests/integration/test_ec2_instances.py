@@ -275,12 +275,16 @@ def test_reset_endpoint(factory, fresh):
     ec2.run_instances(ImageId=IMAGE, MinCount=2, MaxCount=2)
     sqs.create_queue(QueueName="jobs")
     sns.create_topic(Name="events")
+    quotas = boto3_client(fresh, "service-quotas")
+    quotas.request_service_quota_increase(ServiceCode="ec2", QuotaCode="L-OVERCAST-INSTANCES", DesiredValue=40)
+    assert quotas.get_service_quota(ServiceCode="ec2", QuotaCode="L-OVERCAST-INSTANCES")["Quota"]["Value"] == 40
     status, _, body = http_request(fresh, "POST", "/moto-api/reset")
     assert status == 200, body
     assert all_instances(ec2) == []
     assert sqs.list_queues().get("QueueUrls", []) == []
     assert sns.list_topics()["Topics"] == []
     sqs.create_queue(QueueName="jobs")  # no QueueDeletedRecently after a reset
+    assert quotas.get_service_quota(ServiceCode="ec2", QuotaCode="L-OVERCAST-INSTANCES")["Quota"]["Value"] == 20
     images = ec2.describe_images(ImageIds=[IMAGE])["Images"]
     assert [i["ImageId"] for i in images] == [IMAGE]  # platform images stay
     # Without --allow-reset the endpoint refuses.

@@ -114,6 +114,8 @@ Result<Output> history(std::vector<QuotaRequest> requests, const json::object& i
 
 class ServiceQuotasService final : public api::TableService {
  public:
+  // Account values and requests go; the admin's ceilings stay.
+  void reset(std::function<void(Result<void>)> done) override { book_.resetAccounts(std::move(done)); }
   explicit ServiceQuotasService(QuotaBook& book) : book_(book) {
     addSync("GetServiceQuota", [this](const RequestContext& ctx, const json::object& in) -> Result<Output> {
       auto q = knownQuota(in);
