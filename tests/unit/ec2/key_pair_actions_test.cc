@@ -260,5 +260,16 @@ TEST_F(KeyPairActionsTest, LauncherHelpers) {
   }), nullptr);
 }
 
+TEST_F(KeyPairActionsTest, AtMost5000PerRegion) {
+  for (int i = 0; i < 5000; ++i) ASSERT_TRUE(import("k" + std::to_string(i), kEdPub)) << i;
+  auto over = import("one-more", kEdPub);
+  ASSERT_FALSE(over);
+  EXPECT_EQ(over.error().code(), ErrorCode::InvalidParameterValue);
+  EXPECT_EQ(over.error().message(), "Maximum of 5000 key pairs per region reached.");
+  // Another region has its own 5,000.
+  EXPECT_TRUE(callJson("ImportKeyPair", json::object{{"KeyName", "one-more"}, {"PublicKeyMaterial", kEdPub}},
+                       kAccount, "eu-west-1"));
+}
+
 }  // namespace
 }  // namespace overcast::ec2
