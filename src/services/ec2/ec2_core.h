@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
@@ -100,6 +102,12 @@ class Ec2Core {
     if (wakeJobs_) wakeJobs_();
   }
 
+  // Runs CPU-heavy work (RSA key generation: tens of milliseconds) on a thread of its own, so
+  // that no I/O thread stalls on it.
+  void offload(std::function<void()> work) { boost::asio::post(cpu_, std::move(work)); }
+  // Waits for offloaded work to finish (at shutdown, before the I/O context goes away).
+  void stop() { cpu_.join(); }
+
   store::Store& store() { return store_; }
   const Clock& clock() const { return clock_; }
   IdGenerator& ids() { return ids_; }
@@ -125,6 +133,7 @@ class Ec2Core {
   std::map<std::string, JobFn, std::less<>> jobHandlers_;
   mutable std::shared_mutex mutex_;
   ResourceRegistry registry_;
+  boost::asio::thread_pool cpu_{2};
 };
 
 // The EC2 service: a table of actions that each action group fills in.
@@ -134,6 +143,7 @@ class Ec2Service final : public api::TableService, public Ec2Handle {
   std::string_view name() const override { return "ec2"; }
   Ec2Core& core() { return *core_; }
   jobs::JobOutcome runJob(const jobs::Job& job) override { return core_->runJob(job); }
+  void stop() override { core_->stop(); }
   // Erases every account's resources (platform images stay).
   void reset(std::function<void(Result<void>)> done) override;
   void setJobWaker(std::function<void()> wake) override { core_->setJobWaker(std::move(wake)); }

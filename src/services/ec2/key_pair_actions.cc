@@ -93,18 +93,21 @@ void createKeyPair(Ec2Core& core, const RequestContext& ctx, const json::object&
   // Checked before making the key (an RSA key costs tens of milliseconds), and again when stored.
   if (nameTaken(core, ctx, name)) return reply(duplicate(name));
   KeyAlgorithm algorithm = type == "rsa" ? KeyAlgorithm::Rsa : KeyAlgorithm::Ed25519;
-  auto key = ec2::createKeyPair(algorithm, format == "pem" ? PrivateKeyFormat::Pem : PrivateKeyFormat::Ppk, name);
-  if (!key) return reply(key.error());
-  Resource r = keyPairResource(core, ctx, name, algorithm, key->fingerprint, key->publicOpenSsh, std::move(*tags));
-  std::string material = std::move(key->privateKey);
-  core.mutate(
-      [ctx, r = std::move(r), material = std::move(material)](Ec2Core::Txn& txn) mutable -> Result<Output> {
-        auto out = storeKeyPair(txn, ctx, std::move(r));
-        if (!out) return out.error();
-        (*out)["KeyMaterial"] = std::move(material);
-        return out;
-      },
-      std::move(reply));
+  // The key is made off the I/O thread (Ec2Core::offload).
+  core.offload([&core, ctx, name, algorithm, format, tags = std::move(*tags), reply = std::move(reply)]() mutable {
+    auto key = ec2::createKeyPair(algorithm, format == "pem" ? PrivateKeyFormat::Pem : PrivateKeyFormat::Ppk, name);
+    if (!key) return reply(key.error());
+    Resource r = keyPairResource(core, ctx, name, algorithm, key->fingerprint, key->publicOpenSsh, std::move(tags));
+    std::string material = std::move(key->privateKey);
+    core.mutate(
+        [ctx, r = std::move(r), material = std::move(material)](Ec2Core::Txn& txn) mutable -> Result<Output> {
+          auto out = storeKeyPair(txn, ctx, std::move(r));
+          if (!out) return out.error();
+          (*out)["KeyMaterial"] = std::move(material);
+          return out;
+        },
+        std::move(reply));
+  });
 }
 
 void importKeyPair(Ec2Core& core, const RequestContext& ctx, const json::object& in, Reply reply) {
