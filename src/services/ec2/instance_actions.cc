@@ -7,13 +7,11 @@
 #include <fmt/format.h>
 
 #include "api/input.h"
-#include "core/regions.h"
 #include "protocol/value_conversions.h"
 #include "services/ec2/action_groups.h"
 #include "services/ec2/images.h"
 #include "services/ec2/instance_state.h"
 #include "services/ec2/key_pairs.h"
-#include "services/ec2/model/availability_zones.h"
 #include "services/ec2/model/instance_types.h"
 #include "services/ec2/network.h"
 #include "services/ec2/quota_source.h"
@@ -31,10 +29,17 @@ double quotaOf(const Ec2Core& core, const RequestContext& ctx, std::string_view 
 // How many of `wanted` instances of `type` the quota leaves room for; an error if fewer than `min`.
 Result<int64_t> roomUnderQuota(const Ec2Core& core, const ResourceRegistry& reg, const RequestContext& ctx,
                                const InstanceType& type, int64_t min, int64_t wanted) {
-  auto running = reg.ofKind(ctx.accountId, ctx.region, kInstance);
+  // Pending and running instances, by type (an index kept by the registry: no scan).
+  int64_t used = 0, usedVcpus = 0;
+  for (const auto& [key, n] : reg.instanceCounts(ctx.accountId, ctx.region)) {
+    auto state = static_cast<InstanceStateCode>(key.first);
+    if (state != InstanceStateCode::Pending && state != InstanceStateCode::Running) continue;
+    used += n;
+    const InstanceType* it = findInstanceType(key.second);
+    if (it && isStandardFamily(it->name)) usedVcpus += n * it->vcpus;
+  }
   if (core.options().quotaModel == QuotaModel::Instances) {
     auto limit = static_cast<int64_t>(quotaOf(core, ctx, kInstanceCountQuota, kDefaultInstanceCountQuota));
-    int64_t used = std::count_if(running.begin(), running.end(), [](const ResourcePtr& r) { return countsAgainstQuota(*r); });
     int64_t room = std::max<int64_t>(0, limit - used);
     if (room < min)
       return Error(ErrorCode::InstanceLimitExceeded,
@@ -46,14 +51,7 @@ Result<int64_t> roomUnderQuota(const Ec2Core& core, const ResourceRegistry& reg,
   }
   if (!isStandardFamily(type.name)) return wanted;
   auto limit = static_cast<int64_t>(quotaOf(core, ctx, kStandardVcpuQuota, kDefaultStandardVcpuQuota));
-  int64_t used = 0;
-  for (const auto& r : running) {
-    if (!countsAgainstQuota(*r)) continue;
-    auto* t = r->data.if_contains("InstanceType");
-    const InstanceType* it = t && t->is_string() ? findInstanceType(t->get_string()) : nullptr;
-    if (it && isStandardFamily(it->name)) used += it->vcpus;
-  }
-  int64_t room = std::max<int64_t>(0, (limit - used) / type.vcpus);
+  int64_t room = std::max<int64_t>(0, (limit - usedVcpus) / type.vcpus);
   if (room < min)
     return Error(ErrorCode::VcpuLimitExceeded,
                  fmt::format("You have requested more vCPU capacity than your current vCPU limit of {} allows for the "
@@ -196,16 +194,8 @@ Result<Output> runInstances(Ec2Core& core, const RequestContext& ctx, const json
   auto count = roomUnderQuota(core, reg, ctx, *type, req->minCount, req->maxCount);
   if (!count) return count.error();
 
-  // Where: the given subnet or zone, else a zone picked by the reservation (as EC2 spreads).
   const std::string reservationId = core.ids().resourceId("r");
-  std::string zone = req->zone;
-  if (zone.empty() && req->subnetId.empty()) {
-    const RegionInfo* region = findRegion(ctx.region);
-    if (!region) return Error(ErrorCode::InvalidParameterValue, "Invalid region: " + ctx.region);
-    auto zones = zonesFor(*region, ctx.accountId, core.options().uniformAzMapping);
-    if (!zones.empty()) zone = zones[std::hash<std::string>{}(reservationId) % zones.size()].name;
-  }
-  auto placement = placeInstance(txn, core.options(), ctx.accountId, ctx.region, req->subnetId, zone);
+  auto placement = placeInstance(txn, core.options(), ctx.accountId, ctx.region, req->subnetId, req->zone);
   if (!placement) return placement.error();
   const Resource& subnet = *placement->subnet;
   const std::string vpcId = api::stringOf(subnet.data, "VpcId");

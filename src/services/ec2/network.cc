@@ -3,9 +3,9 @@
 // The default VPC's resources have ids derived from (account, region) by SHA-256, so that
 // finding them costs one lookup and making them needs no generator inside the caller's txn
 // (they are made once per account and region, and the same account never gets two).
-// Private IPs in use are kept in the subnet's meta ("usedIps": sorted host offsets); public IPs
-// in one platform resource of kind kAddressPool (owner kPlatformOwner, region kEveryRegion),
-// which no Describe lists.
+// The addresses in use are those the instances hold: ResourceRegistry indexes instances'
+// PrivateIpAddress per subnet and PublicIpAddress over every account (one platform-wide pool),
+// so nothing else records them and a change that is undone frees them too.
 #include "services/ec2/network.h"
 
 #include <openssl/sha.h>
@@ -22,8 +22,6 @@
 namespace overcast::ec2 {
 namespace {
 
-constexpr std::string_view kAddressPool = "address-pool";
-constexpr std::string_view kAddressPoolId = "address-pool";
 constexpr std::string_view kDefaultVpcCidr = "172.31.0.0/16";
 constexpr uint32_t kPublicPoolBase = (198u << 24) | (18u << 16);  // 198.18.0.0/15
 constexpr uint32_t kPublicPoolSize = 1u << 17;
@@ -88,42 +86,6 @@ std::optional<Cidr> parseCidr(std::string_view s) {
 std::string str(const json::object& o, std::string_view name) {
   auto* v = o.if_contains(name);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-// The sorted offsets in meta[name].
-std::vector<uint32_t> offsetsOf(const json::object& meta, std::string_view name) {
-  std::vector<uint32_t> out;
-  if (auto* v = meta.if_contains(name); v && v->is_array()) {
-    for (const auto& x : v->get_array()) {
-      if (x.is_int64())
-        out.push_back(static_cast<uint32_t>(x.get_int64()));
-      else if (x.is_uint64())
-        out.push_back(static_cast<uint32_t>(x.get_uint64()));
-    }
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-json::array offsetsArray(const std::vector<uint32_t>& offsets) {
-  json::array a;
-  a.reserve(offsets.size());
-  for (auto o : offsets) a.push_back(static_cast<int64_t>(o));
-  return a;
-}
-
-// The `count` lowest offsets in [first, last] not in `used` (sorted); fewer if there are not enough.
-std::vector<uint32_t> lowestFree(const std::vector<uint32_t>& used, uint32_t first, uint32_t last, int count,
-                                 const std::function<bool(uint32_t)>& skip = nullptr) {
-  std::vector<uint32_t> out;
-  auto it = std::lower_bound(used.begin(), used.end(), first);
-  for (uint64_t o = first; o <= last && static_cast<int>(out.size()) < count; ++o) {
-    while (it != used.end() && *it < o) ++it;
-    if (it != used.end() && *it == o) continue;
-    if (skip && skip(static_cast<uint32_t>(o))) continue;
-    out.push_back(static_cast<uint32_t>(o));
-  }
-  return out;
 }
 
 json::object ipPermission(std::string_view protocol) {
@@ -273,16 +235,27 @@ Result<InstancePlacement> placeInstance(Ec2Core::Txn& txn, const Ec2Options& opt
   } else {
     const RegionInfo* info = findRegion(region);
     auto zones = zonesFor(*info, account, options.uniformAzMapping);
-    std::string want = zone.empty() ? (zones.empty() ? std::string() : zones.front().name) : std::string(zone);
-    if (std::none_of(zones.begin(), zones.end(), [&](const Zone& z) { return z.name == want; }))
+    std::string want(zone);
+    if (!want.empty() && std::none_of(zones.begin(), zones.end(), [&](const Zone& z) { return z.name == want; }))
       return Error(ErrorCode::InvalidParameterValue, fmt::format("Invalid availability zone: [{}]", want));
     const std::string vpcId = vpc->vpc->id;
+    // No zone asked for: EC2 picks one; overcast takes the default subnet with the most free
+    // addresses (the first zone on a tie), which spreads launches over the zones.
+    int64_t mostFree = -1;
     for (const auto& s : txn.registry().ofKind(account, region, kSubnet)) {
       auto* dfa = s->data.if_contains("DefaultForAz");
-      if (str(s->data, "VpcId") == vpcId && dfa && dfa->is_bool() && dfa->get_bool() &&
-          str(s->data, "AvailabilityZone") == want) {
+      if (str(s->data, "VpcId") != vpcId || !dfa || !dfa->is_bool() || !dfa->get_bool()) continue;
+      if (!want.empty()) {
+        if (str(s->data, "AvailabilityZone") != want) continue;
         subnet = s;
         break;
+      }
+      auto* free = s->data.if_contains("AvailableIpAddressCount");
+      int64_t n = free && free->is_int64() ? free->get_int64() : 0;
+      bool earlierZone = subnet && str(s->data, "AvailabilityZone") < str(subnet->data, "AvailabilityZone");
+      if (n > mostFree || (n == mostFree && earlierZone)) {
+        mostFree = n;
+        subnet = s;
       }
     }
     if (!subnet)
@@ -298,21 +271,22 @@ Result<std::vector<std::string>> allocatePrivateIps(Ec2Core::Txn& txn, const Res
   if (!cidr || cidr->bits > 28)
     return Error(ErrorCode::InvalidParameterValue, "The subnet " + subnetKey.id + " has no usable addresses.");
   if (count <= 0) return std::vector<std::string>{};
-  auto used = offsetsOf(subnet->meta, "usedIps");
+  const auto& used = txn.registry().privateIpsInUse(subnetKey.owner, subnetKey.region, subnetKey.id);
   // AWS reserves the network address, the next three (router, DNS, future) and the last one.
-  auto picked = lowestFree(used, 4, cidr->size() - 2, count);
-  if (static_cast<int>(picked.size()) < count)
+  std::vector<std::string> ips;
+  auto it = used.lower_bound(cidr->base + 4);
+  for (uint64_t a = cidr->base + 4; a <= cidr->base + cidr->size() - 2 && static_cast<int>(ips.size()) < count; ++a) {
+    while (it != used.end() && it->first < a) ++it;
+    if (it != used.end() && it->first == a) continue;
+    ips.push_back(ipString(static_cast<uint32_t>(a)));
+  }
+  if (static_cast<int>(ips.size()) < count)
     return Error(ErrorCode::InvalidParameterValue,
                  "InsufficientFreeAddressesInSubnet: There are not enough free addresses in subnet '" + subnetKey.id +
                      "' to satisfy the requested number of instances.");
-  std::vector<std::string> ips;
-  for (auto o : picked) {
-    ips.push_back(ipString(cidr->base + o));
-    used.insert(std::lower_bound(used.begin(), used.end(), o), o);
-  }
+  // The addresses count as used once the caller stores the instances that hold them.
   Resource next = *subnet;
-  next.meta["usedIps"] = offsetsArray(used);
-  next.data["AvailableIpAddressCount"] = static_cast<int64_t>(cidr->size() - 5 - used.size());
+  next.data["AvailableIpAddressCount"] = static_cast<int64_t>(cidr->size() - 5 - used.size() - ips.size());
   txn.put(std::move(next));
   return ips;
 }
@@ -322,52 +296,35 @@ void releasePrivateIp(Ec2Core::Txn& txn, const ResourceKey& subnetKey, std::stri
   if (!subnet || subnet->kind != kSubnet) return;
   auto cidr = parseCidr(str(subnet->data, "CidrBlock"));
   auto addr = parseIp(ip);
-  if (!cidr || !addr || *addr < cidr->base || *addr - cidr->base >= cidr->size()) return;
-  uint32_t offset = *addr - cidr->base;
-  auto used = offsetsOf(subnet->meta, "usedIps");
-  auto it = std::lower_bound(used.begin(), used.end(), offset);
-  if (it == used.end() || *it != offset) return;
-  used.erase(it);
+  if (!cidr || !addr) return;
+  const auto& used = txn.registry().privateIpsInUse(subnetKey.owner, subnetKey.region, subnetKey.id);
+  if (!used.count(*addr)) return;
+  // The caller then stores the instance without it.
   Resource next = *subnet;
-  next.meta["usedIps"] = offsetsArray(used);
-  next.data["AvailableIpAddressCount"] = static_cast<int64_t>(cidr->size() - 5 - used.size());
+  next.data["AvailableIpAddressCount"] = static_cast<int64_t>(cidr->size() - 5 - (used.size() - 1));
   txn.put(std::move(next));
 }
 
 Result<std::string> allocatePublicIp(Ec2Core::Txn& txn) {
-  auto pool = txn.find(kPlatformOwner, kEveryRegion, kAddressPoolId);
-  auto used = pool ? offsetsOf(pool->meta, "usedIps") : std::vector<uint32_t>{};
+  const auto& used = txn.registry().publicIpsInUse();
   // Addresses ending in .0 or .255 are skipped: some clients take them for network or broadcast.
-  auto picked = lowestFree(used, 1, kPublicPoolSize - 2, 1, [](uint32_t o) {
-    uint32_t last = (kPublicPoolBase + o) & 0xff;
-    return last == 0 || last == 255;
-  });
-  if (picked.empty())
-    return Error(ErrorCode::ServiceUnavailable, "There are no more public IPv4 addresses available.");
-  used.insert(std::lower_bound(used.begin(), used.end(), picked[0]), picked[0]);
-  Resource next;
-  if (pool) next = *pool;
-  next.id = std::string(kAddressPoolId);
-  next.kind = std::string(kAddressPool);
-  next.owner = std::string(kPlatformOwner);
-  next.region = std::string(kEveryRegion);
-  next.meta["usedIps"] = offsetsArray(used);
-  txn.put(std::move(next));
-  return ipString(kPublicPoolBase + picked[0]);
+  auto usable = [](uint64_t a) { return (a & 0xff) != 0 && (a & 0xff) != 255; };
+  const uint64_t first = kPublicPoolBase + 1, last = kPublicPoolBase + kPublicPoolSize - 2;
+  // Past the highest in use first (one step when addresses are handed out in order), then any gap.
+  uint64_t start = used.empty() ? first : std::max<uint64_t>(first, uint64_t(used.rbegin()->first) + 1);
+  for (uint64_t a = start; a <= last; ++a)
+    if (usable(a)) return ipString(static_cast<uint32_t>(a));
+  auto it = used.begin();
+  for (uint64_t a = first; a <= last; ++a) {
+    while (it != used.end() && it->first < a) ++it;
+    if ((it == used.end() || it->first != a) && usable(a)) return ipString(static_cast<uint32_t>(a));
+  }
+  return Error(ErrorCode::ServiceUnavailable, "There are no more public IPv4 addresses available.");
 }
 
-void releasePublicIp(Ec2Core::Txn& txn, std::string_view ip) {
-  auto pool = txn.find(kPlatformOwner, kEveryRegion, kAddressPoolId);
-  auto addr = parseIp(ip);
-  if (!pool || !addr || *addr < kPublicPoolBase || *addr - kPublicPoolBase >= kPublicPoolSize) return;
-  uint32_t offset = *addr - kPublicPoolBase;
-  auto used = offsetsOf(pool->meta, "usedIps");
-  auto it = std::lower_bound(used.begin(), used.end(), offset);
-  if (it == used.end() || *it != offset) return;
-  used.erase(it);
-  Resource next = *pool;
-  next.meta["usedIps"] = offsetsArray(used);
-  txn.put(std::move(next));
+void releasePublicIp(Ec2Core::Txn&, std::string_view) {
+  // Nothing to do: the pool is the set of instances' PublicIpAddress (ResourceRegistry), and the
+  // caller stores the instance without it.
 }
 
 Result<std::vector<ResourcePtr>> resolveSecurityGroups(Ec2Core::Txn& txn, std::string_view account,

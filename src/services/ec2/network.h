@@ -31,7 +31,7 @@ struct InstancePlacement {
 // The subnet to launch into: `subnetId` (must exist in the account: InvalidSubnetID.NotFound;
 // with a `zone` that differs: InvalidParameterValue), else the default subnet of `zone`
 // (InvalidParameterValue "Invalid availability zone: [x]" if the region has no such zone), else
-// the default subnet of the first zone.
+// the default subnet with the most free addresses (the first zone on a tie).
 Result<InstancePlacement> placeInstance(Ec2Core::Txn& txn, const Ec2Options& options, std::string_view account,
                                         std::string_view region, std::string_view subnetId, std::string_view zone);
 

@@ -22,6 +22,69 @@ std::vector<std::pair<std::string, std::string>> tagsOf(const Resource& r) {
   return out;
 }
 
+std::optional<uint32_t> parseIPv4(std::string_view s) {
+  uint32_t ip = 0;
+  size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return std::nullopt;
+      ++i;
+    }
+    size_t start = i;
+    uint32_t v = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<uint32_t>(s[i++] - '0');
+    if (i == start || v > 255) return std::nullopt;
+    ip = (ip << 8) | v;
+  }
+  if (i != s.size()) return std::nullopt;
+  return ip;
+}
+
+namespace {
+std::string_view stringMember(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+void tally(ResourceRegistry::AddressUse& use, uint32_t ip, int delta) {
+  auto& n = use[ip];
+  n += delta;
+  if (n <= 0) use.erase(ip);
+}
+}  // namespace
+
+void ResourceRegistry::indexInstance(Bucket& b, const Resource& r, int delta) {
+  if (r.kind != kInstance) return;
+  if (auto ip = parseIPv4(stringMember(r.data, "PrivateIpAddress"))) {
+    std::string subnet(stringMember(r.data, "SubnetId"));
+    tally(b.privateIps[subnet], *ip, delta);
+    if (b.privateIps[subnet].empty()) b.privateIps.erase(subnet);
+  }
+  if (auto ip = parseIPv4(stringMember(r.data, "PublicIpAddress"))) tally(publicIps_, *ip, delta);
+  int64_t state = 0;
+  if (auto* s = r.data.if_contains("State"); s && s->is_object())
+    if (auto* c = s->get_object().if_contains("Code"); c && c->is_int64()) state = c->get_int64() & 0xff;
+  auto key = std::make_pair(state, std::string(stringMember(r.data, "InstanceType")));
+  auto& n = b.instances[key];
+  n += delta;
+  if (n <= 0) b.instances.erase(key);
+}
+
+const ResourceRegistry::AddressUse& ResourceRegistry::privateIpsInUse(std::string_view owner, std::string_view region,
+                                                                      std::string_view subnetId) const {
+  static const AddressUse kNone;
+  const Bucket* b = bucket(owner, region);
+  if (!b) return kNone;
+  auto it = b->privateIps.find(subnetId);
+  return it == b->privateIps.end() ? kNone : it->second;
+}
+
+const ResourceRegistry::InstanceCounts& ResourceRegistry::instanceCounts(std::string_view owner,
+                                                                         std::string_view region) const {
+  static const InstanceCounts kNone;
+  const Bucket* b = bucket(owner, region);
+  return b ? b->instances : kNone;
+}
+
 void ResourceRegistry::indexTags(Bucket& b, const Resource& r, bool add) {
   for (auto& [k, v] : tagsOf(r)) {
     auto key = std::make_tuple(r.kind, k, v);
@@ -40,6 +103,7 @@ void ResourceRegistry::put(ResourcePtr resource) {
   if (it != b.byId.end()) {
     const Resource& old = *it->second;
     indexTags(b, old, false);
+    indexInstance(b, old, -1);
     if (old.kind != resource->kind) {
       auto k = b.byKind.find(old.kind);
       if (k != b.byKind.end()) k->second.erase(old.id);
@@ -50,6 +114,7 @@ void ResourceRegistry::put(ResourcePtr resource) {
   }
   b.byKind[resource->kind][resource->id] = resource;
   indexTags(b, *resource, true);
+  indexInstance(b, *resource, +1);
 }
 
 ResourcePtr ResourceRegistry::erase(const ResourceKey& key) {
@@ -60,6 +125,7 @@ ResourcePtr ResourceRegistry::erase(const ResourceKey& key) {
   if (it == b.byId.end()) return nullptr;
   ResourcePtr old = it->second;
   indexTags(b, *old, false);
+  indexInstance(b, *old, -1);
   if (auto k = b.byKind.find(old->kind); k != b.byKind.end()) {
     k->second.erase(old->id);
     if (k->second.empty()) b.byKind.erase(k);

@@ -6,7 +6,9 @@
 // Not thread-safe: Ec2Core guards it with a shared mutex (readers shared, writers exclusive).
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -40,7 +42,21 @@ class ResourceRegistry {
   std::vector<ResourcePtr> all(std::string_view owner, std::string_view region) const;
   // The (owner, region) pairs that hold anything.
   std::vector<std::pair<std::string, std::string>> scopes() const;
-  void clear() { buckets_.clear(); }
+  void clear() {
+    buckets_.clear();
+    publicIps_.clear();
+  }
+
+  // ---- Indexes over instances, kept by put() and erase() (so a change undone undoes them too).
+  // An address (IPv4, host order) -> how many instances hold it.
+  using AddressUse = std::map<uint32_t, int>;
+  // Instances' PrivateIpAddress in one subnet of the owner.
+  const AddressUse& privateIpsInUse(std::string_view owner, std::string_view region, std::string_view subnetId) const;
+  // Every instance's PublicIpAddress (one platform-wide pool).
+  const AddressUse& publicIpsInUse() const { return publicIps_; }
+  // The owner's instances in the region by (state code, instance type).
+  using InstanceCounts = std::map<std::pair<int64_t, std::string>, int64_t>;
+  const InstanceCounts& instanceCounts(std::string_view owner, std::string_view region) const;
 
  private:
   struct Bucket {
@@ -48,14 +64,21 @@ class ResourceRegistry {
     std::map<std::string, std::map<std::string, ResourcePtr, std::less<>>, std::less<>> byKind;
     // (kind, key, value) -> ids
     std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>, std::less<>> byTag;
+    std::map<std::string, AddressUse, std::less<>> privateIps;  // by subnet id
+    InstanceCounts instances;
   };
   using BucketKey = std::pair<std::string, std::string>;  // (owner, region)
 
   const Bucket* bucket(std::string_view owner, std::string_view region) const;
   static void indexTags(Bucket& b, const Resource& r, bool add);
+  void indexInstance(Bucket& b, const Resource& r, int delta);
 
   std::map<BucketKey, Bucket, std::less<>> buckets_;
+  AddressUse publicIps_;
 };
+
+// "a.b.c.d" as a host-order number.
+std::optional<uint32_t> parseIPv4(std::string_view text);
 
 // The resource's tags as (key, value) pairs, from data["Tags"].
 std::vector<std::pair<std::string, std::string>> tagsOf(const Resource& r);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "services/ec2/ec2_core.h"
+#include "services/ec2/images.h"
 #include "services/ec2/network.h"
 #include "unit/ec2/ec2_fixture.h"
 
@@ -129,93 +130,94 @@ TEST_F(NetworkTest, PlacementPicksSubnetsAndChecksZones) {
   EXPECT_EQ(missing.error().code(), ErrorCode::InvalidSubnetIDNotFound);
 }
 
-TEST_F(NetworkTest, PrivateIpsSkipReservedAndAreReleased) {
-  auto vpc = defaultVpc();
+// Addresses are those the instances hold (the registry indexes them): launching takes the
+// lowest free private ones, terminating frees them.
+class AddressTest : public NetworkTest {
+ protected:
+  struct Plenty final : QuotaSource {
+    double ec2Quota(std::string_view, std::string_view, std::string_view) const override { return 1e6; }
+  };
+  void SetUp() override {
+    options_.quotas = &plenty_;
+    NetworkTest::SetUp();
+  }
+  Result<boost::json::object> launch(const std::string& subnet, int count, const std::string& account = kAccount) {
+    boost::json::object in{{"ImageId", std::string(kBusyboxX86ImageId)}, {"MinCount", count}, {"MaxCount", count}};
+    if (!subnet.empty()) in["SubnetId"] = subnet;
+    return callJson("RunInstances", in, account);
+  }
+  static std::vector<std::string> fieldOf(const boost::json::object& reservation, const char* field) {
+    std::vector<std::string> out;
+    for (const auto& i : reservation.at("Instances").as_array()) out.emplace_back(i.at(field).as_string());
+    return out;
+  }
+  int64_t freeIn(const ResourceKey& key) {
+    return core().read([&](const ResourceRegistry& reg) { return reg.find(key)->data.at("AvailableIpAddressCount").as_int64(); });
+  }
+  void settle() {
+    clock_.advance(std::chrono::seconds(1));
+    runJobs();
+  }
+  Plenty plenty_;
+};
+
+TEST_F(AddressTest, PrivateIpsSkipReservedAndAreFreedByTermination) {
+  defaultVpc();
   ResourcePtr subnet;
   for (const auto& sn : ofKind(kSubnet))
     if (s(sn->data.at("CidrBlock")) == "172.31.16.0/20") subnet = sn;
   ASSERT_TRUE(subnet);
   auto key = keyOf(*subnet);
-  std::vector<std::string> ips;
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    auto r = allocatePrivateIps(txn, key, 3);
-    if (!r) return r.error();
-    ips = *r;
-    return api::Output{};
-  }));
-  EXPECT_EQ(ips, (std::vector<std::string>{"172.31.16.4", "172.31.16.5", "172.31.16.6"}));
-  auto count = [&] {
-    return core().read([&](const ResourceRegistry& reg) {
-      return reg.find(key)->data.at("AvailableIpAddressCount").as_int64();
-    });
-  };
-  EXPECT_EQ(count(), 4088);
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    releasePrivateIp(txn, key, "172.31.16.5");
-    releasePrivateIp(txn, key, "172.31.16.5");  // twice: no effect
-    releasePrivateIp(txn, key, "10.0.0.1");     // not in the subnet: no effect
-    return api::Output{};
-  }));
-  EXPECT_EQ(count(), 4089);
-  // The freed address is the next one handed out; survives a restart.
+  auto three = launch(subnet->id, 3);
+  ASSERT_TRUE(three) << three.error().message();
+  EXPECT_EQ(fieldOf(*three, "PrivateIpAddress"), (std::vector<std::string>{"172.31.16.4", "172.31.16.5", "172.31.16.6"}));
+  EXPECT_EQ(freeIn(key), 4088);
+  auto middle = fieldOf(*three, "InstanceId")[1];
+  ASSERT_TRUE(callJson("TerminateInstances", boost::json::object{{"InstanceIds", boost::json::array{middle}}}));
+  settle();
+  EXPECT_EQ(freeIn(key), 4089);
+  // The freed address is the next one handed out, also after a restart (the index is rebuilt).
   close();
   open();
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    auto r = allocatePrivateIps(txn, key, 1);
-    if (!r) return r.error();
-    ips = *r;
-    return api::Output{};
-  }));
-  EXPECT_EQ(ips, std::vector<std::string>{"172.31.16.5"});
-  // More than the subnet holds: an error and nothing reserved.
-  auto tooMany = inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    auto r = allocatePrivateIps(txn, key, 4089);
-    if (!r) return r.error();
-    return api::Output{};
-  });
+  auto one = launch(subnet->id, 1);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(fieldOf(*one, "PrivateIpAddress"), std::vector<std::string>{"172.31.16.5"});
+  EXPECT_EQ(freeIn(key), 4088);
+  // More than the subnet holds: an error, and nothing launched or reserved.
+  auto tooMany = launch(subnet->id, 4089);
   ASSERT_FALSE(tooMany);
   EXPECT_EQ(tooMany.error().code(), ErrorCode::InvalidParameterValue);
-  EXPECT_EQ(count(), 4088);
-  // Exactly the rest: the last is .15.254 of the /20 (172.31.31.254), never the broadcast.
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    auto r = allocatePrivateIps(txn, key, 4088);
-    if (!r) return r.error();
-    ips = *r;
-    return api::Output{};
-  }));
-  EXPECT_EQ(ips.back(), "172.31.31.254");
-  EXPECT_EQ(count(), 0);
+  EXPECT_EQ(freeIn(key), 4088);
+  // Exactly the rest: the last is 172.31.31.254, never the broadcast address.
+  auto rest = launch(subnet->id, 4088);
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(fieldOf(*rest, "PrivateIpAddress").back(), "172.31.31.254");
+  EXPECT_EQ(freeIn(key), 0);
+  // Without a zone, launches go to the subnet with the most free addresses: not this one.
+  auto elsewhere = launch("", 1);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_NE(fieldOf(*elsewhere, "SubnetId")[0], subnet->id);
 }
 
-TEST_F(NetworkTest, PublicIpsAreUniqueAcrossAccountsAndHidden) {
+TEST_F(AddressTest, PublicIpsAreUniqueAcrossAccountsAndHidden) {
   std::set<std::string> seen;
-  for (int i = 0; i < 300; ++i) {
-    std::string ip;
-    ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-      auto r = allocatePublicIp(txn);
-      if (!r) return r.error();
-      ip = *r;
-      return api::Output{};
-    }));
-    EXPECT_TRUE(ip.starts_with("198.18.") || ip.starts_with("198.19.")) << ip;
-    EXPECT_FALSE(ip.ends_with(".0") || ip.ends_with(".255")) << ip;
-    EXPECT_TRUE(seen.insert(ip).second) << ip;
+  for (const char* account : {kAccount, kOther}) {
+    auto r = launch("", 150, account);
+    ASSERT_TRUE(r) << r.error().message();
+    for (const auto& ip : fieldOf(*r, "PublicIpAddress")) {
+      EXPECT_TRUE(ip.starts_with("198.18.") || ip.starts_with("198.19.")) << ip;
+      EXPECT_FALSE(ip.ends_with(".0") || ip.ends_with(".255")) << ip;
+      EXPECT_TRUE(seen.insert(ip).second) << ip;
+    }
   }
   EXPECT_EQ(*seen.begin(), "198.18.0.1");
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    releasePublicIp(txn, "198.18.0.1");
-    return api::Output{};
-  }));
+  EXPECT_EQ(seen.size(), 300u);
+  // After a restart the addresses in use are still in use.
   close();
   open();
-  std::string again;
-  ASSERT_TRUE(inTxn([&](Ec2Core::Txn& txn) -> Result<api::Output> {
-    auto r = allocatePublicIp(txn);
-    if (!r) return r.error();
-    again = *r;
-    return api::Output{};
-  }));
-  EXPECT_EQ(again, "198.18.0.1");
+  auto more = launch("", 10);
+  ASSERT_TRUE(more);
+  for (const auto& ip : fieldOf(*more, "PublicIpAddress")) EXPECT_TRUE(seen.insert(ip).second) << ip;
   // The pool is nobody's resource: no tag or describe of an account lists it.
   auto tags = call("DescribeTags");
   ASSERT_TRUE(tags);
