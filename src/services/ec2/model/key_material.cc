@@ -233,7 +233,7 @@ Result<CreatedKey> createRsa(PrivateKeyFormat format, std::string_view comment) 
   CreatedKey out;
   std::string blob = rsaBlob(e.get(), n.get());
   out.publicOpenSsh = "ssh-rsa " + base64Encode(blob);
-  if (!comment.empty()) out.publicOpenSsh += " " + std::string(comment);
+  if (!comment.empty()) out.publicOpenSsh.append(" ").append(comment);  // not " " + ...: GCC 12 -O3 warns (restrict)
 
   // Fingerprint: SHA-1 of the DER PKCS#8 PrivateKeyInfo.
   PKCS8_PRIV_KEY_INFO* p8 = EVP_PKEY2PKCS8(pkey.get());
@@ -278,7 +278,7 @@ Result<CreatedKey> createEd25519(PrivateKeyFormat format, std::string_view comme
   CreatedKey out;
   std::string blob = ed25519Blob(pubText);
   out.publicOpenSsh = "ssh-ed25519 " + base64Encode(blob);
-  if (!comment.empty()) out.publicOpenSsh += " " + std::string(comment);
+  if (!comment.empty()) out.publicOpenSsh.append(" ").append(comment);  // not " " + ...: GCC 12 -O3 warns (restrict)
   out.fingerprint = sha256Fingerprint(blob);
   if (format == PrivateKeyFormat::Pem) {
     out.privateKey = openSshPrivateKey(seedText, pubText, comment);
@@ -328,7 +328,7 @@ Result<ImportedKey> fromBlob(std::string_view blob, std::string_view comment) {
   } else {
     return formatError();
   }
-  if (!comment.empty()) out.publicOpenSsh += " " + std::string(comment);
+  if (!comment.empty()) out.publicOpenSsh.append(" ").append(comment);  // not " " + ...: GCC 12 -O3 warns (restrict)
   return out;
 }
 
