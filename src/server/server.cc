@@ -164,7 +164,7 @@ int runServer(const ServerConfig& config) {
 
   // EC2 lifecycle jobs (boots, stops, terminations): short, and due soon after they are made.
   jobs::WorkerPoolOptions lifecycleOptions;
-  lifecycleOptions.threads = 2;
+  lifecycleOptions.threads = 8;  // they mostly wait for their writes: more share each group commit
   lifecycleOptions.pollInterval = std::chrono::milliseconds(25);
   jobs::WorkerPool lifecycle(**db, clock, lifecycleOptions);
   lifecycle.registerHandler(std::string(ec2::kEc2JobKind), [ec2Handle](const jobs::Job& job) { return ec2Handle->runJob(job); });

@@ -35,11 +35,14 @@ Result<std::vector<ResourcePtr>> loadResources(store::ReadTxn& txn) {
 }
 
 Result<void> saveResource(store::WriteTxn& txn, const Resource& r) {
-  json::object doc;
-  doc["data"] = r.data;
-  doc["meta"] = r.meta;
+  // {"data": ..., "meta": ...} written directly: building a json::object first would copy both.
+  std::string doc = "{\"data\":";
+  doc += json::serialize(r.data);
+  doc += ",\"meta\":";
+  doc += json::serialize(r.meta);
+  doc += '}';
   auto res = txn.exec("INSERT OR REPLACE INTO ec2_resources (account_id, region, id, kind, doc) VALUES (?, ?, ?, ?, ?)",
-                      {r.owner, r.region, r.id, r.kind, json::serialize(doc)});
+                      {r.owner, r.region, r.id, r.kind, std::move(doc)});
   if (!res) return res.error();
   return {};
 }

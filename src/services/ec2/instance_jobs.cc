@@ -71,28 +71,43 @@ void setPublicIp(Resource& r, const std::string& ip) {
     }
 }
 
-// Runs `step` (the driver's part) for each instance in `from`, then records `to`.
+// Runs `step` (the driver's part) for each of the job's instances still in `from`, then
+// records `to` for those it carried out, in one write. A driver failure retries the job, which
+// then finds the others already moved on.
 jobs::JobOutcome transition(Ec2Core& core, const json::object& payload, InstanceStateCode from, InstanceStateCode to,
                             const std::function<Result<void>(const compute::InstanceSpec&)>& step,
-                            const std::function<void(Ec2Core::Txn&, Resource&)>& alsoDo = {}) {
+                            const std::function<void(Ec2Core::Txn&, Resource&)>& alsoDo = {},
+                            const std::function<void(Ec2Core::Txn&, const std::vector<std::string>&)>& afterAll = {}) {
   Target t = targetOf(payload);
+  std::vector<std::string> done;
+  std::optional<std::string> failure;
   for (const auto& id : t.ids) {
     auto r = lookup(core, t, id);
     if (!r || stateOf(*r) != from) continue;  // gone, or moved on (e.g. terminated while pending)
-    if (auto done = step(specOf(*r)); !done) {
-      spdlog::warn("ec2: {} of {} failed: {}", stateName(to), id, done.error().message());
-      return jobs::Retry{std::nullopt, done.error().message()};
+    if (auto ok = step(specOf(*r)); !ok) {
+      spdlog::warn("ec2: {} of {} failed: {}", stateName(to), id, ok.error().message());
+      failure = ok.error().message();
+      continue;
     }
+    done.push_back(id);
+  }
+  if (!done.empty()) {
     auto recorded = core.mutateSync([&](Ec2Core::Txn& txn) -> Result<Output> {
-      auto now = txn.find(t.account, t.region, id);
-      if (!now || stateOf(*now) != from) return Output{};
-      Resource next = withState(*now, to, core.clock().now());
-      if (alsoDo) alsoDo(txn, next);
-      txn.put(std::move(next));
+      std::vector<std::string> moved;
+      for (const auto& id : done) {
+        auto now = txn.find(t.account, t.region, id);
+        if (!now || stateOf(*now) != from) continue;
+        Resource next = withState(*now, to, core.clock().now());
+        if (alsoDo) alsoDo(txn, next);
+        txn.put(std::move(next));
+        moved.push_back(id);
+      }
+      if (afterAll && !moved.empty()) afterAll(txn, moved);
       return Output{};
     });
     if (!recorded) return jobs::Retry{std::nullopt, recorded.error().message()};
   }
+  if (failure) return jobs::Retry{std::nullopt, *failure};
   return jobs::Done{};
 }
 
@@ -144,7 +159,7 @@ void addInstanceJobs(Ec2Core& core) {
     auto outcome = transition(
         core, payload, InstanceStateCode::ShuttingDown, InstanceStateCode::Terminated,
         [&driver](const compute::InstanceSpec& s) { return driver.terminate(s); },
-        [&core, &t](Ec2Core::Txn& txn, Resource& r) {
+        [](Ec2Core::Txn& txn, Resource& r) {
           auto pub = api::stringOf(r.data, "PublicIpAddress");
           if (!pub.empty()) releasePublicIp(txn, pub);
           auto priv = api::stringOf(r.data, "PrivateIpAddress");
@@ -156,7 +171,9 @@ void addInstanceJobs(Ec2Core& core) {
           r.data["BlockDeviceMappings"] = json::array{};
           r.data["StateReason"] = json::object{{"Code", "Client.UserInitiatedShutdown"},
                                                {"Message", "Client.UserInitiatedShutdown: User initiated shutdown"}};
-          enqueueLifecycle(core, txn, kPurgeOp, t.account, t.region, {r.id}, core.options().terminatedRetention);
+        },
+        [&core, &t](Ec2Core::Txn& txn, const std::vector<std::string>& terminated) {
+          enqueueLifecycle(core, txn, kPurgeOp, t.account, t.region, terminated, core.options().terminatedRetention);
         });
     return outcome;
   });

@@ -274,8 +274,14 @@ Result<std::vector<std::string>> allocatePrivateIps(Ec2Core::Txn& txn, const Res
   const auto& used = txn.registry().privateIpsInUse(subnetKey.owner, subnetKey.region, subnetKey.id);
   // AWS reserves the network address, the next three (router, DNS, future) and the last one.
   std::vector<std::string> ips;
-  auto it = used.lower_bound(cidr->base + 4);
-  for (uint64_t a = cidr->base + 4; a <= cidr->base + cidr->size() - 2 && static_cast<int>(ips.size()) < count; ++a) {
+  const uint64_t first = cidr->base + 4;
+  // The lowest free addresses. When [first, highest in use] has no gap, they follow the highest
+  // at once (no walk over the addresses in use: the common case of a busy subnet).
+  uint64_t from = first;
+  if (!used.empty() && used.begin()->first == first && used.rbegin()->first - first + 1 == used.size())
+    from = uint64_t(used.rbegin()->first) + 1;
+  auto it = used.lower_bound(static_cast<uint32_t>(from));
+  for (uint64_t a = from; a <= cidr->base + cidr->size() - 2 && static_cast<int>(ips.size()) < count; ++a) {
     while (it != used.end() && it->first < a) ++it;
     if (it != used.end() && it->first == a) continue;
     ips.push_back(ipString(static_cast<uint32_t>(a)));
