@@ -1,5 +1,7 @@
 #include "jobs/worker_pool.h"
 
+#include <algorithm>
+
 #include <exception>
 #include <optional>
 
@@ -109,24 +111,23 @@ void WorkerPool::run() {
         return {};
       });
     if (!looked) spdlog::warn("jobs: poll failed: {}", looked.error().message());
-    std::optional<Job> job;
+    std::vector<Job> batch;
     Result<void> claimed = looked;
     if (looked && due) claimed = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
-      auto j = claimJob(txn, ks, clock_.now(), options_.lease);
-      if (!j) return j.error();
-      job = std::move(*j);
+      batch.clear();
+      for (size_t i = 0; i < std::max<size_t>(1, options_.batch); ++i) {
+        auto j = claimJob(txn, ks, clock_.now(), options_.lease);
+        if (!j) return j.error();
+        if (!*j) break;
+        batch.push_back(std::move(**j));
+      }
       return {};
     });
     if (looked && !claimed) spdlog::warn("jobs: claim failed: {}", claimed.error().message());
-    justClaimed = claimed && job;
-    if (claimed && job) {
-      claimed_.fetch_add(1, std::memory_order_relaxed);
-      Handler handler;
-      {
-        std::lock_guard lock(mu_);
-        handler = handlers_.at(job->kind);  // claimJob only returns registered kinds
-      }
-      runOne(*job, handler);
+    justClaimed = claimed && !batch.empty();
+    if (justClaimed) {
+      claimed_.fetch_add(batch.size(), std::memory_order_relaxed);
+      runBatch(batch);
       continue;  // more may be due: look again before sleeping
     }
     // Nothing due (or the store failed): sleep until woken, stopped, or the poll interval.
@@ -135,36 +136,51 @@ void WorkerPool::run() {
   }
 }
 
-void WorkerPool::runOne(const Job& job, const Handler& handler) {
-  JobOutcome outcome;
-  try {
-    outcome = handler(job);
-  } catch (const std::exception& e) {
-    outcome = Retry{std::nullopt, fmt::format("handler threw: {}", e.what())};
-  } catch (...) {
-    outcome = Retry{std::nullopt, "handler threw"};
+void WorkerPool::runBatch(const std::vector<Job>& batch) {
+  std::vector<JobOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const auto& job : batch) {
+    Handler handler;
+    {
+      std::lock_guard lock(mu_);
+      handler = handlers_.at(job.kind);  // claimJob only returns registered kinds
+    }
+    try {
+      outcomes.push_back(handler(job));
+    } catch (const std::exception& e) {
+      outcomes.push_back(Retry{std::nullopt, fmt::format("handler threw: {}", e.what())});
+    } catch (...) {
+      outcomes.push_back(Retry{std::nullopt, "handler threw"});
+    }
   }
-  const auto backoff = backoffDelay(job.attempts, options_.retryBase, options_.retryCap);
-  std::optional<JobState> ended;
+  std::vector<JobState> ended;
   auto r = store_.writeSync([&](store::WriteTxn& txn) -> Result<void> {
-    auto s = finishJob(txn, job, outcome, clock_.now(), backoff);
-    if (!s) return s.error();
-    ended = *s;
+    ended.clear();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const auto backoff = backoffDelay(batch[i].attempts, options_.retryBase, options_.retryCap);
+      auto s = finishJob(txn, batch[i], outcomes[i], clock_.now(), backoff);
+      if (!s) return s.error();
+      ended.push_back(*s);
+    }
     return {};
   });
   if (!r) {
-    // The job stays running; the next start() requeues it (handlers are idempotent).
-    spdlog::error("jobs: could not record the outcome of job {} ({}): {}", job.id, job.kind, r.error().message());
+    // The jobs stay running; the next start() requeues them (handlers are idempotent).
+    spdlog::error("jobs: could not record the outcome of {} job(s) ({}...): {}", batch.size(), batch.front().kind,
+                  r.error().message());
     return;
   }
-  switch (*ended) {
-    case JobState::Done: done_.fetch_add(1, std::memory_order_relaxed); break;
-    case JobState::Pending: retried_.fetch_add(1, std::memory_order_relaxed); break;
-    case JobState::Failed:
-      failed_.fetch_add(1, std::memory_order_relaxed);
-      spdlog::warn("jobs: job {} ({} {}) failed after {} attempt(s)", job.id, job.kind, job.target, job.attempts);
-      break;
-    case JobState::Running: break;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    switch (ended[i]) {
+      case JobState::Done: done_.fetch_add(1, std::memory_order_relaxed); break;
+      case JobState::Pending: retried_.fetch_add(1, std::memory_order_relaxed); break;
+      case JobState::Failed:
+        failed_.fetch_add(1, std::memory_order_relaxed);
+        spdlog::warn("jobs: job {} ({} {}) failed after {} attempt(s)", batch[i].id, batch[i].kind, batch[i].target,
+                     batch[i].attempts);
+        break;
+      case JobState::Running: break;
+    }
   }
 }
 

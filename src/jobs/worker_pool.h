@@ -39,6 +39,10 @@ struct WorkerPoolOptions {
   std::chrono::milliseconds lease{0};
   std::chrono::milliseconds retryBase{1000};   // first retry delay
   std::chrono::milliseconds retryCap{300000};  // longest retry delay
+  // Jobs a thread claims in one write and finishes in one write, run one after the other: for
+  // short jobs whose two bookkeeping writes would otherwise cost more than the work. 1 suits
+  // jobs that may block for long (a slow one holds up the rest of its batch).
+  size_t batch = 1;
 };
 
 struct WorkerPoolStats {
@@ -79,7 +83,7 @@ class WorkerPool {
  private:
   void run();
   std::vector<std::string> kinds() const;
-  void runOne(const Job& job, const Handler& handler);
+  void runBatch(const std::vector<Job>& batch);
 
   store::Store& store_;
   Clock& clock_;

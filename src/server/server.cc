@@ -164,7 +164,8 @@ int runServer(const ServerConfig& config) {
 
   // EC2 lifecycle jobs (boots, stops, terminations): short, and due soon after they are made.
   jobs::WorkerPoolOptions lifecycleOptions;
-  lifecycleOptions.threads = 8;  // they mostly wait for their writes: more share each group commit
+  lifecycleOptions.threads = 4;  // they mostly wait for their writes: several share each group commit
+  lifecycleOptions.batch = 16;   // a job is a few hundred microseconds: claim and finish them in batches
   lifecycleOptions.pollInterval = std::chrono::milliseconds(25);
   jobs::WorkerPool lifecycle(**db, clock, lifecycleOptions);
   lifecycle.registerHandler(std::string(ec2::kEc2JobKind), [ec2Handle](const jobs::Job& job) { return ec2Handle->runJob(job); });

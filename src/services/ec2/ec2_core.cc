@@ -115,6 +115,21 @@ void Ec2Core::mutateWith(MutateFn fn, Reply reply, bool inlineDone) {
     store_.write(std::move(applied->write), std::move(done));
 }
 
+Result<void> Ec2Core::mutateInOrder(MutateFn fn) {
+  std::unique_lock lock(mutex_);
+  auto applied = apply(fn);
+  if (!applied) return applied.error();
+  // Queued under the lock, like mutate(); the completion runs on the writer thread.
+  store_.writeInline(std::move(applied->write), [this](Result<void> r) {
+    if (!r) {
+      spdlog::error("ec2: a job's change was not stored: {}", r.error().message());
+      return;
+    }
+    wakeJobs();
+  });
+  return {};
+}
+
 Result<Output> Ec2Core::mutateSync(MutateFn fn) {
   auto promise = std::make_shared<std::promise<Result<Output>>>();
   auto fut = promise->get_future();

@@ -88,6 +88,11 @@ class Ec2Core {
   void mutate(MutateFn fn, Reply reply);
   // The same, waiting for durability (job worker threads and startup only; never I/O threads).
   Result<Output> mutateSync(MutateFn fn);
+  // The same without waiting: for job handlers, whose job is finished by a write the worker
+  // queues after this one. The single writer commits in queue order, so once the finish is
+  // durable this change is too; a crash before loses both and the job runs again. Returns
+  // fn's error (nothing changed) or nothing; a store failure is only logged.
+  Result<void> mutateInOrder(MutateFn fn);
 
   // Jobs (kind kEc2JobKind): the payload is a JSON object whose "op" picks the handler.
   using JobFn = std::function<jobs::JobOutcome(const json::object& payload, const jobs::Job& job)>;

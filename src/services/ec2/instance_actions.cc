@@ -176,7 +176,7 @@ Result<Output> runInstances(Ec2Core& core, const RequestContext& ctx, const json
   auto req = parseLaunch(in);
   if (!req) return req.error();
   const auto& reg = txn.registry();
-  const std::string fingerprint = requestFingerprint(in);
+  const std::string fingerprint = req->clientToken.empty() ? std::string() : requestFingerprint(in);
   if (!req->clientToken.empty()) {
     if (auto seen = reg.find(ctx.accountId, ctx.region, tokenId(req->clientToken))) {
       if (seen->meta.at("request").as_string() != fingerprint)

@@ -92,7 +92,8 @@ jobs::JobOutcome transition(Ec2Core& core, const json::object& payload, Instance
     done.push_back(id);
   }
   if (!done.empty()) {
-    auto recorded = core.mutateSync([&](Ec2Core::Txn& txn) -> Result<Output> {
+    // Not waited for: the worker's finish write, queued after it, is (Ec2Core::mutateInOrder).
+    auto recorded = core.mutateInOrder([&](Ec2Core::Txn& txn) -> Result<Output> {
       std::vector<std::string> moved;
       for (const auto& id : done) {
         auto now = txn.find(t.account, t.region, id);
@@ -179,7 +180,7 @@ void addInstanceJobs(Ec2Core& core) {
   });
   core.addJobHandler(std::string(kPurgeOp), [&core](const json::object& payload, const jobs::Job&) {
     Target t = targetOf(payload);
-    auto r = core.mutateSync([&](Ec2Core::Txn& txn) -> Result<Output> {
+    auto r = core.mutateInOrder([&](Ec2Core::Txn& txn) -> Result<Output> {
       for (const auto& id : t.ids) {
         auto now = txn.find(t.account, t.region, id);
         if (now && stateOf(*now) == InstanceStateCode::Terminated) txn.erase(keyOf(*now));

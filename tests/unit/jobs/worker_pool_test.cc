@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -125,6 +126,36 @@ TEST(WorkerPool, ExplicitRetryDelayAndFailAndThrow) {
   EXPECT_EQ(load(*s, later).nextRunAt, clock.now() + 42ms);
   ASSERT_TRUE(eventually([&] { return load(*s, throws).job.attempts == 1 && load(*s, throws).state == JobState::Pending; }));
   EXPECT_NE(load(*s, throws).lastError->find("kaboom"), std::string::npos);
+}
+
+TEST(WorkerPool, BatchesClaimAndFinishSeveralJobsWithEachOutcomeKept) {
+  TempDir dir;
+  FakeClock clock;
+  auto s = openStore(dir);
+  ASSERT_TRUE(s);
+  auto options = fastOptions(1);
+  options.batch = 4;
+  WorkerPool pool(*s, clock, options);
+  std::atomic<int> runs{0};
+  pool.registerHandler("ok", [&](const Job&) -> JobOutcome {
+    runs.fetch_add(1);
+    return Done{};
+  });
+  pool.registerHandler("bad", [](const Job&) -> JobOutcome { return Fail{"broken"}; });
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 9; ++i) ids.push_back(enqueue(*s, {"ok", "", "", 3, clock.now(), 0ms}));
+  const int64_t bad = enqueue(*s, {"bad", "", "", 3, clock.now(), 0ms});
+  ASSERT_TRUE(pool.start().ok());
+  ASSERT_TRUE(eventually([&] { return load(*s, bad).state == JobState::Failed; }));
+  ASSERT_TRUE(eventually([&] {
+    return std::all_of(ids.begin(), ids.end(), [&](int64_t id) { return load(*s, id).state == JobState::Done; });
+  }));
+  EXPECT_EQ(runs.load(), 9);  // each once
+  EXPECT_EQ(load(*s, bad).lastError, "broken");
+  pool.stop();
+  EXPECT_EQ(pool.stats().claimed, 10u);
+  EXPECT_EQ(pool.stats().done, 9u);
+  EXPECT_EQ(pool.stats().failed, 1u);
 }
 
 TEST(WorkerPool, JobLeftRunningIsResumedAfterRestart) {
