@@ -135,6 +135,16 @@ json::array mergeMappings(json::array base, const json::array& overrides) {
 }
 
 // The fields every image starts with; the caller adds the rest.
+// An image of the caller's account in the request's region (its data is the caller's to fill).
+Resource newImage(const RequestContext& ctx, const std::string& id) {
+  Resource r;
+  r.id = id;
+  r.kind = std::string(kImage);
+  r.owner = ctx.accountId;
+  r.region = ctx.region;
+  return r;
+}
+
 json::object newImageData(const std::string& id, std::string_view owner, std::string_view name, std::string_view now) {
   json::object d;
   d["ImageId"] = id;
@@ -394,11 +404,7 @@ void registerImage(Ec2Core& core, const RequestContext& ctx, const json::object&
       [&core, ctx, in, id, now, tags = std::move(*tags)](Ec2Core::Txn& txn) mutable -> Result<Output> {
         std::string name = api::stringOf(in, "Name");
         if (auto free = checkNameFree(txn, ctx, name); !free) return free.error();
-        Resource r;
-        r.id = id;
-        r.kind = std::string(kImage);
-        r.owner = ctx.accountId;
-        r.region = ctx.region;
+        Resource r = newImage(ctx, id);
         json::object d = newImageData(id, ctx.accountId, name, now);
         auto mappings = blockDeviceMappingsOf(in);
         auto location = api::stringOf(in, "ImageLocation");
@@ -478,11 +484,7 @@ void createImage(Ec2Core& core, const RequestContext& ctx, const json::object& i
         if (auto free = checkNameFree(txn, ctx, name); !free) return free.error();
         auto sourceImageId = field(*instance, "ImageId");
         auto sourceImage = visibleImage(txn.registry(), ctx.accountId, ctx.region, sourceImageId);
-        Resource r;
-        r.id = id;
-        r.kind = std::string(kImage);
-        r.owner = ctx.accountId;
-        r.region = ctx.region;
+        Resource r = newImage(ctx, id);
         json::object d = newImageData(id, ctx.accountId, name, now);
         auto arch = field(*instance, "Architecture");
         d["Architecture"] = arch.empty() ? (sourceImage ? field(*sourceImage, "Architecture") : "x86_64") : arch;
@@ -541,11 +543,7 @@ void copyImage(Ec2Core& core, const RequestContext& ctx, const json::object& in,
                                    field(*source, "State")));
         std::string name = api::stringOf(in, "Name");
         if (auto free = checkNameFree(txn, ctx, name); !free) return free.error();
-        Resource r;
-        r.id = id;
-        r.kind = std::string(kImage);
-        r.owner = ctx.accountId;
-        r.region = ctx.region;
+        Resource r = newImage(ctx, id);
         json::object d = newImageData(id, ctx.accountId, name, now);
         for (std::string_view m : {"Architecture", "RootDeviceType", "RootDeviceName", "BlockDeviceMappings",
                                    "VirtualizationType", "Hypervisor", "EnaSupport", "BootMode", "PlatformDetails",
