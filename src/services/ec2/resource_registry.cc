@@ -118,7 +118,7 @@ void ResourceRegistry::put(ResourcePtr resource) {
 }
 
 ResourcePtr ResourceRegistry::erase(const ResourceKey& key) {
-  auto bit = buckets_.find(BucketKey{key.owner, key.region});
+  auto bit = buckets_.find(BucketOrder::View{key.owner, key.region});
   if (bit == buckets_.end()) return nullptr;
   Bucket& b = bit->second;
   auto it = b.byId.find(key.id);
@@ -136,7 +136,7 @@ ResourcePtr ResourceRegistry::erase(const ResourceKey& key) {
 }
 
 const ResourceRegistry::Bucket* ResourceRegistry::bucket(std::string_view owner, std::string_view region) const {
-  auto it = buckets_.find(std::make_pair(std::string(owner), std::string(region)));
+  auto it = buckets_.find(BucketOrder::View{owner, region});
   return it == buckets_.end() ? nullptr : &it->second;
 }
 

@@ -68,12 +68,23 @@ class ResourceRegistry {
     InstanceCounts instances;
   };
   using BucketKey = std::pair<std::string, std::string>;  // (owner, region)
+  // Orders bucket keys, and finds one from string_views without building strings.
+  struct BucketOrder {
+    using is_transparent = void;
+    using View = std::pair<std::string_view, std::string_view>;
+    static View view(const BucketKey& k) { return {k.first, k.second}; }
+    static View view(const View& v) { return v; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return view(a) < view(b);
+    }
+  };
 
   const Bucket* bucket(std::string_view owner, std::string_view region) const;
   static void indexTags(Bucket& b, const Resource& r, bool add);
   void indexInstance(Bucket& b, const Resource& r, int delta);
 
-  std::map<BucketKey, Bucket, std::less<>> buckets_;
+  std::map<BucketKey, Bucket, BucketOrder> buckets_;
   AddressUse publicIps_;
 };
 
