@@ -15,6 +15,15 @@ std::optional<int64_t> intOf(const json::object& in, std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<double> doubleOf(const boost::json::object& in, std::string_view name) {
+  auto* v = in.if_contains(name);
+  if (!v) return std::nullopt;
+  if (v->is_double()) return v->get_double();
+  if (v->is_int64()) return static_cast<double>(v->get_int64());
+  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
+  return std::nullopt;
+}
+
 std::vector<std::string> stringsOf(const json::object& in, std::string_view name) {
   std::vector<std::string> out;
   if (auto* v = in.if_contains(name); v && v->is_array())

@@ -16,6 +16,8 @@ namespace overcast::api {
 
 std::string stringOf(const boost::json::object& in, std::string_view name);
 std::optional<int64_t> intOf(const boost::json::object& in, std::string_view name);
+// A number of any JSON kind (double or integer) as a double.
+std::optional<double> doubleOf(const boost::json::object& in, std::string_view name);
 // A list of strings (non-strings skipped).
 std::vector<std::string> stringsOf(const boost::json::object& in, std::string_view name);
 // A map of strings (non-string values skipped).

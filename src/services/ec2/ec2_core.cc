@@ -1,7 +1,6 @@
 #include "services/ec2/ec2_core.h"
 
 #include <algorithm>
-#include <ctime>
 #include <future>
 
 #include <boost/json/parse.hpp>
@@ -10,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "jobs/job_queue.h"
+#include "protocol/value_conversions.h"
 #include "services/ec2/action_groups.h"
 #include "services/ec2/ec2_store.h"
 
@@ -164,6 +164,11 @@ bool boolOf(const json::object& in, std::string_view name) {
   if (v->is_bool()) return v->get_bool();
   if (v->is_string()) return v->get_string() == "true";
   return false;
+}
+
+std::string boolText(const json::object& o, std::string_view name) {
+  auto* v = o.if_contains(name);
+  return v && v->is_bool() && v->get_bool() ? "true" : "false";
 }
 
 std::optional<json::value> attributeValue(const json::object& in, std::string_view name) {
@@ -339,13 +344,8 @@ bool wellFormedId(std::string_view id, std::string_view prefix) {
 }
 
 std::string isoTime(TimePoint t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
+  return protocol::detail::formatIso8601(
+      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
 }
 
 // ---------------------------------------------------------------- jobs

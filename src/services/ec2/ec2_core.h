@@ -164,6 +164,8 @@ class Ec2Service final : public api::TableService, public Ec2Handle {
 
 // input[name] as a bool (absent: false).
 bool boolOf(const json::object& in, std::string_view name);
+// A boolean member as filter text: "true", or "false" (also when absent).
+std::string boolText(const json::object& o, std::string_view name);
 // The value of a `{"Value": x}` attribute wrapper (ModifyInstanceAttribute's AttributeBooleanValue).
 std::optional<json::value> attributeValue(const json::object& in, std::string_view name);
 

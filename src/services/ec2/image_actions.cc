@@ -34,10 +34,7 @@ bool sharedWith(const Resource& img, std::string_view account) {
                      [&](const json::value& v) { return v.is_string() && v.get_string() == account; });
 }
 
-std::string field(const Resource& img, std::string_view name) {
-  auto* v = img.data.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+std::string field(const Resource& img, std::string_view name) { return api::stringOf(img.data, name); }
 
 bool isPublic(const Resource& img) {
   auto* p = img.data.if_contains("Public");

@@ -22,10 +22,6 @@ const json::object& obj(const json::object& o, std::string_view k) {
   auto* v = o.if_contains(k);
   return v && v->is_object() ? v->get_object() : kEmpty;
 }
-std::string boolText(const json::object& o, std::string_view k) {
-  auto* v = o.if_contains(k);
-  return v && v->is_bool() && v->get_bool() ? "true" : "false";
-}
 
 // The values an instance has for a DescribeInstances filter name.
 Values instanceValues(const Resource& r, std::string_view name, const std::string& ownerId) {

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "api/input.h"
 #include "core/regions.h"
 #include "services/ec2/model/availability_zones.h"
 
@@ -41,27 +42,6 @@ std::string ipString(uint32_t ip) {
   return fmt::format("{}.{}.{}.{}", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
 }
 
-std::optional<uint32_t> parseIp(std::string_view s) {
-  uint32_t ip = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (parts < 4) {
-    if (i >= s.size() || s[i] < '0' || s[i] > '9') return std::nullopt;
-    uint32_t v = 0;
-    size_t digits = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 4) v = v * 10 + (s[i++] - '0'), ++digits;
-    if (v > 255) return std::nullopt;
-    ip = (ip << 8) | v;
-    ++parts;
-    if (parts < 4) {
-      if (i >= s.size() || s[i] != '.') return std::nullopt;
-      ++i;
-    }
-  }
-  if (i != s.size()) return std::nullopt;
-  return ip;
-}
-
 struct Cidr {
   uint32_t base;
   int bits;
@@ -71,7 +51,7 @@ struct Cidr {
 std::optional<Cidr> parseCidr(std::string_view s) {
   auto slash = s.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
-  auto ip = parseIp(s.substr(0, slash));
+  auto ip = parseIPv4(s.substr(0, slash));
   auto bitsText = s.substr(slash + 1);
   if (!ip || bitsText.empty() || bitsText.size() > 2) return std::nullopt;
   int bits = 0;
@@ -83,10 +63,7 @@ std::optional<Cidr> parseCidr(std::string_view s) {
   return Cidr{*ip, bits};
 }
 
-std::string str(const json::object& o, std::string_view name) {
-  auto* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+std::string str(const json::object& o, std::string_view k) { return api::stringOf(o, k); }
 
 json::object ipPermission(std::string_view protocol) {
   return json::object{{"IpProtocol", protocol},
@@ -301,7 +278,7 @@ void releasePrivateIp(Ec2Core::Txn& txn, const ResourceKey& subnetKey, std::stri
   auto subnet = txn.registry().find(subnetKey);
   if (!subnet || subnet->kind != kSubnet) return;
   auto cidr = parseCidr(str(subnet->data, "CidrBlock"));
-  auto addr = parseIp(ip);
+  auto addr = parseIPv4(ip);
   if (!cidr || !addr) return;
   const auto& used = txn.registry().privateIpsInUse(subnetKey.owner, subnetKey.region, subnetKey.id);
   if (!used.count(*addr)) return;

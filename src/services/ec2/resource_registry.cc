@@ -24,21 +24,25 @@ std::vector<std::pair<std::string, std::string>> tagsOf(const Resource& r) {
 
 std::optional<uint32_t> parseIPv4(std::string_view s) {
   uint32_t ip = 0;
+  int parts = 0;
   size_t i = 0;
-  for (int part = 0; part < 4; ++part) {
-    if (part > 0) {
+  while (parts < 4) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return std::nullopt;
+    uint32_t v = 0;
+    size_t digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 4) v = v * 10 + (s[i++] - '0'), ++digits;
+    if (v > 255) return std::nullopt;
+    ip = (ip << 8) | v;
+    ++parts;
+    if (parts < 4) {
       if (i >= s.size() || s[i] != '.') return std::nullopt;
       ++i;
     }
-    size_t start = i;
-    uint32_t v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + static_cast<uint32_t>(s[i++] - '0');
-    if (i == start || v > 255) return std::nullopt;
-    ip = (ip << 8) | v;
   }
   if (i != s.size()) return std::nullopt;
   return ip;
 }
+
 
 namespace {
 std::string_view stringMember(const json::object& o, std::string_view k) {

@@ -18,14 +18,7 @@ namespace {
 
 constexpr size_t kMaxRulesPerDirection = 60;
 
-std::string str(const json::object& o, std::string_view name) {
-  auto* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-std::string boolText(const json::object& o, std::string_view name) {
-  auto* v = o.if_contains(name);
-  return v && v->is_bool() && v->get_bool() ? "true" : "false";
-}
+std::string str(const json::object& o, std::string_view k) { return api::stringOf(o, k); }
 std::string intText(const json::object& o, std::string_view name) {
   auto* v = o.if_contains(name);
   if (v && v->is_int64()) return std::to_string(v->get_int64());

@@ -11,15 +11,6 @@ namespace {
 
 namespace json = boost::json;
 
-std::optional<double> numberOf(const json::object& in, std::string_view name) {
-  auto* v = in.if_contains(name);
-  if (!v) return std::nullopt;
-  if (v->is_double()) return v->get_double();
-  if (v->is_int64()) return static_cast<double>(v->get_int64());
-  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  return std::nullopt;
-}
-
 Error invalid(std::string message) { return Error(ErrorCode::InvalidParameterValue, std::move(message)); }
 
 Result<std::string> accountOf(const json::object& in, const std::function<bool(std::string_view)>& accountExists) {
@@ -81,7 +72,7 @@ Result<json::object> runQuotaAdminAction(QuotaBook& book, const json::object& re
   if (!ceiling && action != "SetQuota") return Error(ErrorCode::InvalidAction, "Unknown admin action '" + action + "'.");
   auto serviceCode = api::stringOf(request, "ServiceCode");
   auto quotaCode = api::stringOf(request, "QuotaCode");
-  auto value = numberOf(request, "Value");
+  auto value = api::doubleOf(request, "Value");
   if (serviceCode.empty() || quotaCode.empty() || !value)
     return invalid("ServiceCode, QuotaCode and a numeric Value are required.");
   if (ceiling) {

@@ -21,14 +21,6 @@ int64_t millis(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-std::optional<double> doubleOf(const json::object& in, std::string_view name) {
-  auto* v = in.if_contains(name);
-  if (!v) return std::nullopt;
-  if (v->is_double()) return v->get_double();
-  if (v->is_int64()) return static_cast<double>(v->get_int64());
-  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  return std::nullopt;
-}
 
 // The ServiceQuota shape. An empty `account` describes AWS's default.
 json::object quotaView(const QuotaInfo& q, std::string_view region, std::string_view account, double value) {
@@ -163,7 +155,7 @@ class ServiceQuotasService final : public api::TableService {
       request.region = ctx.region;
       request.serviceCode = api::stringOf(in, "ServiceCode");
       request.quotaCode = api::stringOf(in, "QuotaCode");
-      request.desiredValue = doubleOf(in, "DesiredValue").value_or(-1);
+      request.desiredValue = api::doubleOf(in, "DesiredValue").value_or(-1);
       request.created = request.lastUpdated = ctx.now;
       book_.requestIncrease(std::move(request), [reply = std::move(reply)](Result<QuotaRequest> r) {
         if (!r) return reply(r.error());

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "api/input.h"
+
 #include "services/sns/sns_core.h"
 #include "services/sns/sns_store.h"
 
@@ -16,10 +18,7 @@ namespace {
 constexpr int kMailAttempts = 50;                       // AWS's policy for customer-managed endpoints
 constexpr std::chrono::seconds kMailRetryDelay{10};
 
-std::string field(const json::object& o, std::string_view name) {
-  auto* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
+std::string field(const json::object& o, std::string_view k) { return api::stringOf(o, k); }
 
 std::string confirmationMail(const json::object& payload) {
   if (field(payload, "type") == "SubscriptionConfirmation")
